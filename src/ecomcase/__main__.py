@@ -1,0 +1,58 @@
+"""Command line used by the Makefile: ``python -m ecomcase <command> --case <case>``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ecomcase.errors import EcomcaseError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ecomcase", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [
+        ("params", "validate params/<case>.yaml and split it per notebook"),
+        ("run", "execute one notebook for a case"),
+        ("report", "merge the notebooks' outputs into manifest, numbers, claims and index.html"),
+        ("validate", "check a case's params and raw data without running notebooks"),
+    ]:
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--case", required=True)
+        if name == "run":
+            cmd.add_argument("--notebook", required=True)
+    args = parser.parse_args(argv)
+
+    from ecomcase import pipeline
+
+    started = time.perf_counter()
+    try:
+        if args.command == "params":
+            changed = pipeline.split_params(args.case)
+            if changed:
+                pipeline.progress(f"{args.case}: parameters changed for {', '.join(changed)}")
+        elif args.command == "run":
+            pipeline.progress(f"{args.case}: running {args.notebook} ...")
+            pipeline.run_notebook(args.case, args.notebook)
+            pipeline.progress(
+                f"{args.case}: {args.notebook} done in {time.perf_counter() - started:.1f} s"
+            )
+        elif args.command == "report":
+            from ecomcase.report import build_report
+
+            index = build_report(args.case)
+            pipeline.progress(f"{args.case}: report written to {index}")
+        elif args.command == "validate":
+            from ecomcase.dataset import validate_case
+
+            summary = validate_case(args.case)
+            print(f"{args.case}: params and data are valid ({summary})")
+    except EcomcaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Every path the package reads or writes, in one place.
+
+The project root is the repository that holds ``params/`` and ``data/``. It is
+found from this file (src layout, editable install) unless ``ECOMCASE_ROOT``
+points elsewhere, which tests use to build a case in a temporary copy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJ_ROOT = Path(os.environ.get("ECOMCASE_ROOT", Path(__file__).resolve().parents[2])).resolve()
+PARAMS_DIR = PROJ_ROOT / "params"
+RAW_DATA_DIR = PROJ_ROOT / "data" / "raw"
+PROCESSED_DATA_DIR = PROJ_ROOT / "data" / "processed"
+REPORTS_DIR = PROJ_ROOT / "reports"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+
+#: The pipeline's notebooks, in run order. 02-04 depend on 01 only.
+NOTEBOOKS = (
+    "01_data_cleaning",
+    "02_strategic_analysis",
+    "03_internationalization_timeline",
+    "04_fuzzy_evaluation",
+)
+
+CASE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class CasePaths:
+    """Where one case's inputs and outputs live."""
+
+    case: str
+
+    @property
+    def params_file(self) -> Path:
+        return PARAMS_DIR / f"{self.case}.yaml"
+
+    @property
+    def raw(self) -> Path:
+        return RAW_DATA_DIR / self.case
+
+    @property
+    def processed(self) -> Path:
+        return PROCESSED_DATA_DIR / self.case
+
+    @property
+    def reports(self) -> Path:
+        return REPORTS_DIR / self.case
+
+    @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+    @property
+    def executed_notebooks(self) -> Path:
+        return self.reports / "notebooks"
+
+    @property
+    def build(self) -> Path:
+        """Per-notebook fragments (artifacts, numbers, claims) merged by the report step."""
+        return self.reports / ".build"
+
+    def fragment(self, notebook: str) -> Path:
+        return self.build / f"{notebook}.json"
+
+    def notebook_params(self, notebook: str) -> Path:
+        return self.build / "params" / f"{notebook}.json"
+
+
+def case_paths(case: str) -> CasePaths:
+    """Paths of ``case``; the name must be a plain identifier (no paths, no dots)."""
+    from ecomcase.errors import CaseError
+
+    if not isinstance(case, str) or not CASE_NAME.match(case):
+        raise CaseError(
+            f"case name {case!r} is not a plain identifier "
+            "(lower-case letters, digits and '_', starting with a letter)"
+        )
+    return CasePaths(case)
+
+
+def known_cases() -> list[str]:
+    return sorted(p.stem for p in PARAMS_DIR.glob("*.yaml"))

@@ -1,0 +1,328 @@
+"""Loading, validating and cleaning a case's raw data.
+
+The raw folder ``data/raw/<case>/`` is described by a Frictionless
+``datapackage.json``: its table schemas (types, required fields, enumerations,
+ranges) are checked by frictionless; the checks that span files or rows
+(known countries, year range, duplicates, membership rows summing to one,
+the index system matching weights and memberships) are made here. Every
+problem is reported at once, each naming file, row (the line in the file,
+the header being line 1) and field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ecomcase.config import case_paths
+from ecomcase.errors import DataError, Problem
+from ecomcase.params import load_params
+
+PACKAGE_FILE = "datapackage.json"
+#: Tables without which no case can be built.
+REQUIRED_TABLES = ("events", "countries")
+#: Entry modes of overseas events, in display order.
+MODES = ("holding_ma", "equity_investment", "strategic_cooperation")
+SUM_TOLERANCE = 1e-6
+
+
+@dataclass
+class CaseData:
+    """A case's validated raw data: tables by resource name, plus YAML documents."""
+
+    tables: dict[str, pd.DataFrame]
+    documents: dict[str, Any]
+    package: dict[str, Any]
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.relative_to(case_paths("x").raw.parents[2]).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_package(case: str) -> dict[str, Any]:
+    raw = case_paths(case).raw
+    path = raw / PACKAGE_FILE
+    if not raw.is_dir():
+        raise DataError([Problem(_rel(raw), "the case's raw data folder does not exist")])
+    if not path.is_file():
+        raise DataError([Problem(_rel(path), "missing: every raw folder needs a datapackage.json")])
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError([Problem(_rel(path), f"not valid JSON ({exc})")]) from None
+    resources = package.get("resources")
+    if not isinstance(resources, list):
+        raise DataError([Problem(_rel(path), "needs a list of 'resources'")])
+    return package
+
+
+def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
+    """Frictionless validation of every tabular resource."""
+    import frictionless
+
+    raw = case_paths(case).raw
+    problems: list[Problem] = []
+    for resource in package["resources"]:
+        if "schema" not in resource:
+            continue
+        path = raw / resource["path"]
+        if not path.is_file():
+            problems.append(Problem(_rel(path), f"missing (resource '{resource['name']}')"))
+            continue
+        report = frictionless.Resource(resource, basepath=str(raw)).validate()
+        for task in report.tasks:
+            for error in task.errors:
+                row = getattr(error, "row_number", None)
+                field = getattr(error, "field_name", None)
+                message = _frictionless_message(error)
+                problems.append(Problem(_rel(path), message, row, field))
+    return problems
+
+
+def _frictionless_message(error: Any) -> str:
+    cell = getattr(error, "cell", None)
+    kind = error.type
+    if kind == "type-error":
+        return f"value {cell!r} is not of the expected type ({error.note})"
+    if kind == "constraint-error":
+        return f"value {cell!r} breaks a constraint ({error.note})"
+    if kind in ("missing-label", "blank-label", "incorrect-label", "extra-label"):
+        return f"header problem: {error.note or error.message}"
+    if kind == "primary-key":
+        return f"duplicate key ({error.note})"
+    return error.message
+
+
+def _read_table(case: str, resource: dict[str, Any]) -> pd.DataFrame:
+    path = case_paths(case).raw / resource["path"]
+    fields = resource["schema"]["fields"]
+    dtypes = {f["name"]: _pandas_dtype(f["type"]) for f in fields}
+    table = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    return table
+
+
+def _pandas_dtype(kind: str) -> str:
+    return {"integer": "Int64", "number": "float64", "boolean": "boolean"}.get(kind, "string")
+
+
+def load_case(case: str) -> CaseData:
+    """Read and validate a case's raw data; raises :class:`DataError` listing every problem."""
+    params = load_params(case)
+    package = read_package(case)
+    problems = _schema_problems(case, package)
+    names = {r.get("name") for r in package["resources"]}
+    for name in REQUIRED_TABLES:
+        if name not in names:
+            problems.append(
+                Problem(_rel(case_paths(case).raw / PACKAGE_FILE), f"no resource named '{name}'")
+            )
+    if problems:
+        # Domain checks assume well-typed tables; report schema problems first.
+        raise DataError(problems)
+    tables = {
+        r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r
+    }
+    documents = {}
+    for resource in package["resources"]:
+        if "schema" not in resource and resource.get("format") == "yaml":
+            documents[resource["name"]] = _read_yaml(case_paths(case).raw / resource["path"])
+    data = CaseData(tables, documents, package)
+    problems = domain_problems(case, data, params)
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise DataError([Problem(_rel(path), "missing")])
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(_rel(path), f"not valid YAML ({exc})")]) from None
+
+
+def _resource_path(case: str, data: CaseData, name: str) -> str:
+    for resource in data.package["resources"]:
+        if resource["name"] == name:
+            return _rel(case_paths(case).raw / resource["path"])
+    return name
+
+
+def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
+    """Every accepted spelling of a country (case-insensitive) -> its ISO 3166 alpha-2 code."""
+    lookup: dict[str, str] = {}
+    for row in countries.itertuples(index=False):
+        names = [row.iso2, row.iso3, row.name, *str(row.aliases or "").split(";")]
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                lookup[name.strip().casefold()] = row.iso2
+    return lookup
+
+
+def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
+    """Checks across rows and files that a table schema cannot express."""
+    problems: list[Problem] = []
+    events = data.tables["events"]
+    file = _resource_path(case, data, "events")
+    lookup = country_lookup(data.tables["countries"])
+    first, last = params["event_years"]
+    for i, row in enumerate(events.itertuples(index=False)):
+        line = i + 2
+        if str(row.country).strip().casefold() not in lookup:
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown country '{row.country}' (add it, or an alias, to countries.csv)",
+                    line,
+                    "country",
+                )
+            )
+        if not first <= row.year <= last:
+            problems.append(
+                Problem(
+                    file,
+                    f"year {row.year} is outside the case's event_years {first}-{last}",
+                    line,
+                    "year",
+                )
+            )
+    key = ["year", "target", "mode"]
+    duplicated = events.duplicated(key, keep="first")
+    for i in np.flatnonzero(duplicated.to_numpy()):
+        row = events.iloc[i]
+        first_line = int(np.flatnonzero((events[key] == row[key]).all(axis=1).to_numpy())[0]) + 2
+        problems.append(
+            Problem(
+                file,
+                f"duplicate event ({row['year']}, {row['target']}, {row['mode']}) "
+                f"already on row {first_line}",
+                int(i) + 2,
+                "target",
+            )
+        )
+    if "fuzzy_index" in data.tables and "fuzzy_membership" in data.tables:
+        problems += fuzzy_problems(case, data, params)
+    return problems
+
+
+def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
+    """Index system, memberships and the weights in the params must fit together."""
+    problems: list[Problem] = []
+    index = data.tables["fuzzy_index"]
+    membership = data.tables["fuzzy_membership"]
+    mfile = _resource_path(case, data, "fuzzy_membership")
+    grades = [c for c in membership.columns if c != "sub_code"]
+    for i, row in enumerate(membership.itertuples(index=False)):
+        values = np.array([getattr(row, g) for g in grades], dtype=float)
+        total = float(np.nansum(values))
+        if abs(total - 1.0) > 1e-3:
+            problems.append(
+                Problem(mfile, f"memberships sum to {total:.4g}, not 1", i + 2, "sub_code")
+            )
+    index_codes = list(index["sub_code"])
+    membership_codes = list(membership["sub_code"])
+    if index_codes != membership_codes:
+        problems.append(
+            Problem(
+                mfile,
+                f"sub-criteria {membership_codes} do not match the index system's "
+                f"{index_codes} (same codes, same order)",
+                None,
+                "sub_code",
+            )
+        )
+    section = params["notebooks"].get("04_fuzzy_evaluation", {})
+    problems += weight_problems(index, section, case)
+    return problems
+
+
+def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> list[Problem]:
+    """Weights in ``params/<case>.yaml`` against the index system."""
+    where = f"params/{case}.yaml"
+    problems: list[Problem] = []
+    criteria = list(dict.fromkeys(index["criterion_code"]))
+    criterion_weights = section.get("criterion_weights")
+    sub_weights = section.get("sub_weights")
+    if criterion_weights is None and sub_weights is None:
+        return problems
+    if set(criterion_weights or {}) != set(criteria):
+        problems.append(
+            Problem(
+                where,
+                f"criterion_weights has {sorted(criterion_weights or {})}, "
+                f"the index system has {criteria}",
+                None,
+                "notebooks.04_fuzzy_evaluation.criterion_weights",
+            )
+        )
+    elif abs(sum(criterion_weights.values()) - 1) > SUM_TOLERANCE:
+        problems.append(
+            Problem(
+                where,
+                f"criterion weights sum to {sum(criterion_weights.values()):.6g}, not 1",
+                None,
+                "notebooks.04_fuzzy_evaluation.criterion_weights",
+            )
+        )
+    subs = list(index["sub_code"])
+    if set(sub_weights or {}) != set(subs):
+        problems.append(
+            Problem(
+                where,
+                f"sub_weights has {sorted(sub_weights or {})}, the index system has {subs}",
+                None,
+                "notebooks.04_fuzzy_evaluation.sub_weights",
+            )
+        )
+        return problems
+    for criterion, group in index.groupby("criterion_code", sort=False):
+        total = sum(sub_weights[s] for s in group["sub_code"])
+        if abs(total - 1) > SUM_TOLERANCE:
+            problems.append(
+                Problem(
+                    where,
+                    f"sub-criterion weights of {criterion} sum to {total:.6g}, not 1",
+                    None,
+                    "notebooks.04_fuzzy_evaluation.sub_weights",
+                )
+            )
+    return problems
+
+
+def clean_events(events: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Events with ISO country codes, continent and market type, in date order.
+
+    Market type is ``mature`` when the World Bank classified the country as high
+    income in the event's year (``high_income_from`` <= year <= ``high_income_to``),
+    otherwise ``emerging``.
+    """
+    lookup = country_lookup(countries)
+    by_code = countries.set_index("iso2")
+    out = events.copy()
+    out["iso2"] = out["country"].str.strip().str.casefold().map(lookup)
+    out["country"] = out["iso2"].map(by_code["name"])
+    out["continent"] = out["iso2"].map(by_code["continent"])
+    start = out["iso2"].map(by_code["high_income_from"]).astype("Float64")
+    end = out["iso2"].map(by_code["high_income_to"]).astype("Float64").fillna(np.inf)
+    mature = (start <= out["year"]) & (out["year"] <= end)
+    out["market_type"] = np.where(mature.fillna(False).astype(bool), "mature", "emerging")
+    out = out.sort_values(["year", "date", "target"], na_position="last", kind="stable")
+    out.insert(0, "event_id", [f"E{i:03d}" for i in range(1, len(out) + 1)])
+    return out.reset_index(drop=True)
+
+
+def validate_case(case: str) -> str:
+    """Validate params and data (no notebook runs); a one-line summary when valid."""
+    data = load_case(case)
+    counts = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+    return counts

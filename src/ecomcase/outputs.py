@@ -1,0 +1,188 @@
+"""What a notebook produces: figures, tables, numbers and processed data.
+
+A notebook opens an :class:`Outputs`, adds to it, and calls :meth:`Outputs.publish`
+in its last cell. Everything is written to a staging folder first; ``publish``
+moves it into ``reports/<case>/`` (and ``data/processed/<case>/`` for notebook
+01) and records a fragment that the report step merges into ``manifest.json``
+and ``numbers.json``. A notebook that fails before ``publish`` leaves the
+previous good outputs exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ecomcase.config import PROJ_ROOT, CasePaths, case_paths
+from ecomcase.fileio import atomic_write_text, write_json
+from ecomcase.params import load_params
+from ecomcase.plots import save_figure
+from ecomcase.tables import save_table
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as plain JSON values."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class Outputs:
+    """Collects one notebook's outputs for one case."""
+
+    case: str
+    notebook: str
+    params: dict[str, Any] = field(init=False)
+    paths: CasePaths = field(init=False)
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
+    numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    processed: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.paths = case_paths(self.case)
+        self.params = load_params(self.case)
+        if self.stage.exists():
+            shutil.rmtree(self.stage)
+        self.stage.mkdir(parents=True)
+
+    @property
+    def stage(self) -> Path:
+        return self.paths.build / "stage" / self.notebook
+
+    def _artifact(self, artifact_id: str, title: str, reproduces: str | None) -> dict:
+        if any(a["id"] == artifact_id for a in self.artifacts):
+            raise ValueError(f"artifact id '{artifact_id}' is used twice in {self.notebook}")
+        entry = {
+            "id": artifact_id,
+            "title": title,
+            "reproduces": reproduces,
+            "notebook": self.notebook,
+            "files": [],
+        }
+        self.artifacts.append(entry)
+        return entry
+
+    def _staged(self, entry: dict, written: list[Path]) -> None:
+        entry["files"] += [p.relative_to(self.stage).as_posix() for p in written]
+
+    def figure(
+        self,
+        artifact_id: str,
+        fig: plt.Figure,
+        title: str,
+        reproduces: str | None = None,
+        table: pd.DataFrame | None = None,
+    ) -> None:
+        """Save ``fig`` in the case's formats (and the table behind it) as one artifact."""
+        entry = self._artifact(artifact_id, title, reproduces)
+        stem = self.stage / "figures" / artifact_id
+        self._staged(
+            entry,
+            save_figure(fig, stem, self.params["figure_formats"], self.params["figure_dpi"]),
+        )
+        if table is not None:
+            self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
+        plt.close(fig)
+
+    def table(
+        self, artifact_id: str, table: pd.DataFrame, title: str, reproduces: str | None = None
+    ) -> None:
+        """Save ``table`` as CSV, Markdown and LaTeX as one artifact."""
+        entry = self._artifact(artifact_id, title, reproduces)
+        self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
+
+    def number(
+        self, key: str, value: Any, unit: str = "", description: str = "", decimals: int = 2
+    ) -> Any:
+        """Record a number that text may quote; returns the value for display."""
+        if key in self.numbers:
+            raise ValueError(f"number '{key}' is recorded twice in {self.notebook}")
+        self.numbers[key] = {
+            "value": _plain(value),
+            "unit": unit,
+            "description": description,
+            "decimals": decimals,
+            "notebook": self.notebook,
+        }
+        return value
+
+    def write_processed(self, name: str, table: pd.DataFrame | dict | list) -> None:
+        """Stage one processed dataset (CSV for a table, JSON otherwise)."""
+        folder = self.stage / "processed"
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(table, pd.DataFrame):
+            path = folder / f"{name}.csv"
+            atomic_write_text(path, table.to_csv(index=False, lineterminator="\n"))
+        else:
+            path = folder / f"{name}.json"
+            write_json(path, table)
+        self.processed.append(path.name)
+
+    def publish(self) -> dict[str, Any]:
+        """Move staged files into place and record this notebook's fragment."""
+        previous = _read_fragment(self.paths.fragment(self.notebook))
+        staged_files = [f for a in self.artifacts for f in a["files"]]
+        for rel in staged_files:
+            target = self.paths.reports / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (self.stage / rel).replace(target)
+        stale = {f for a in previous.get("artifacts", []) for f in a["files"]} - set(staged_files)
+        for rel in stale:
+            (self.paths.reports / rel).unlink(missing_ok=True)
+        if self.processed:
+            _swap_dir(self.stage / "processed", self.paths.processed)
+        fragment = {
+            "notebook": self.notebook,
+            "artifacts": self.artifacts,
+            "numbers": self.numbers,
+            "processed": sorted(self.processed),
+        }
+        write_json(self.paths.fragment(self.notebook), fragment)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        return fragment
+
+    def summary(self) -> pd.DataFrame:
+        """The artifacts written so far, for display at the end of a notebook."""
+        rows = [
+            {"id": a["id"], "reproduces": a["reproduces"] or "(new)", "files": len(a["files"])}
+            for a in self.artifacts
+        ]
+        return pd.DataFrame(rows, columns=["id", "reproduces", "files"])
+
+
+def _read_fragment(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _swap_dir(new: Path, target: Path) -> None:
+    """Replace folder ``target`` by ``new`` with two renames (never half-written)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    shutil.move(str(new), str(target))
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def relative_to_root(path: Path) -> str:
+    return path.resolve().relative_to(PROJ_ROOT).as_posix()

@@ -1,0 +1,217 @@
+"""The case's parameter file, ``params/<case>.yaml``: loading and strict validation.
+
+Top-level keys (type, default, example):
+
+==================  ===============  ============  =====================================
+key                 type             default       example / meaning
+==================  ===============  ============  =====================================
+case                str              (required)    ``alibaba``; must equal the file name
+company             str              (required)    ``Alibaba Group``: display name
+short_name          str              = company     ``Alibaba``: label in figures
+fictional           bool             ``false``     ``true`` marks an invented teaching case
+currency            str              ``USD``       currency of announced amounts
+event_years         [int, int]       (required)    ``[2010, 2021]``: first and last event year
+seed                int              ``12345``     seed of every random draw
+figure_formats      list[str]        png,svg,pdf   any of ``png``, ``svg``, ``pdf``
+figure_dpi          int              ``200``       resolution of PNG figures
+documents           list[dict]       ``[]``        source documents: ``id``, ``citation``,
+                                                   optional ``url``, ``short``
+notebooks           dict             ``{}``        per-notebook parameters, keyed by
+                                                   notebook name; each key must be a
+                                                   parameter declared in that notebook's
+                                                   ``parameters`` cell, of the same type
+==================  ===============  ============  =====================================
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths, known_cases
+from ecomcase.errors import CaseError, ParamsError
+
+
+@dataclass(frozen=True)
+class Key:
+    type: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+
+
+TOP_LEVEL: dict[str, Key] = {
+    "case": Key(str, required=True),
+    "company": Key(str, required=True),
+    "short_name": Key(str),
+    "fictional": Key(bool, False),
+    "currency": Key(str, "USD"),
+    "event_years": Key(list, required=True),
+    "seed": Key(int, 12345),
+    "figure_formats": Key(list, ["png", "svg", "pdf"]),
+    "figure_dpi": Key(int, 200),
+    "documents": Key(list, []),
+    "notebooks": Key(dict, {}),
+}
+FIGURE_FORMATS = {"png", "svg", "pdf"}
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _check_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    # bool is an int in Python; a YAML 'true' must not pass for a number
+    if isinstance(value, bool) and expected is not bool and bool not in _as_tuple(expected):
+        return False
+    if expected is float or (isinstance(expected, tuple) and float in expected):
+        expected = (*_as_tuple(expected), int)
+    return isinstance(value, expected)
+
+
+def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+@functools.lru_cache(maxsize=None)
+def declared_parameters(notebook: str) -> dict[str, Any]:
+    """Parameters declared in a notebook's ``parameters`` cell, with their defaults.
+
+    Uses papermill's own parser, so the check agrees with what papermill injects.
+    """
+    import papermill
+
+    path = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    declared = papermill.inspect_notebook(str(path))
+    out = {}
+    for name, spec in declared.items():
+        try:
+            out[name] = yaml.safe_load(spec["default"]) if spec["default"] else None
+        except yaml.YAMLError:
+            out[name] = None
+    return out
+
+
+def _default_type(default: Any) -> type | tuple[type, ...] | None:
+    if default is None:
+        return None
+    if isinstance(default, bool):
+        return bool
+    if isinstance(default, int | float):
+        return (int, float) if isinstance(default, float) else int
+    return type(default)
+
+
+def load_params(case: str) -> dict[str, Any]:
+    """Read and validate ``params/<case>.yaml``; defaults filled in.
+
+    Raises :class:`CaseError` for an unknown case and :class:`ParamsError`
+    naming the file and key for anything malformed.
+    """
+    paths = case_paths(case)
+    path = paths.params_file
+    if not path.is_file():
+        cases = ", ".join(known_cases()) or "none"
+        raise CaseError(
+            f"unknown case '{case}': {path} does not exist (known cases: {cases}; "
+            "create one with `make new-company NAME=<case>`)"
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ParamsError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys to values at the top level")
+    return validate_params(raw, path)
+
+
+def validate_params(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    problems: list[str] = []
+    for key in raw:
+        if key not in TOP_LEVEL:
+            problems.append(
+                f"unknown key '{key}' (expected one of: {', '.join(TOP_LEVEL)})"
+            )
+    params: dict[str, Any] = {}
+    for key, spec in TOP_LEVEL.items():
+        if key not in raw:
+            if spec.required:
+                problems.append(f"missing required key '{key}'")
+            params[key] = spec.default
+            continue
+        value = raw[key]
+        if not _check_type(value, spec.type):
+            expected = " or ".join(t.__name__ for t in _as_tuple(spec.type))
+            problems.append(f"key '{key}' should be {expected}, got {_type_name(value)} {value!r}")
+        params[key] = value
+    if not problems:
+        problems += _check_values(params, path)
+    if problems:
+        raise ParamsError(f"{path}: " + "; ".join(problems))
+    params["short_name"] = params["short_name"] or params["company"]
+    return params
+
+
+def _check_values(params: dict[str, Any], path: Path) -> list[str]:
+    problems = []
+    if params["case"] != path.stem:
+        problems.append(f"key 'case' is '{params['case']}' but the file is {path.name}")
+    years = params["event_years"]
+    if not (len(years) == 2 and all(_check_type(y, int) for y in years) and years[0] <= years[1]):
+        problems.append(f"key 'event_years' should be [first, last] years, got {years!r}")
+    bad = [f for f in params["figure_formats"] if f not in FIGURE_FORMATS]
+    if bad or not params["figure_formats"]:
+        problems.append(
+            f"key 'figure_formats' has {bad or 'no formats'}; allowed: {sorted(FIGURE_FORMATS)}"
+        )
+    for i, doc in enumerate(params["documents"], 1):
+        if not isinstance(doc, dict) or not {"id", "citation"} <= set(doc):
+            problems.append(f"documents entry {i} needs 'id' and 'citation'")
+    for notebook, section in params["notebooks"].items():
+        if notebook not in NOTEBOOKS:
+            problems.append(
+                f"notebooks: unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
+            )
+            continue
+        if not isinstance(section, dict):
+            problems.append(f"notebooks.{notebook} should be a mapping, got {_type_name(section)}")
+            continue
+        problems += _check_notebook_section(notebook, section)
+    return problems
+
+
+def _check_notebook_section(notebook: str, section: dict[str, Any]) -> list[str]:
+    declared = declared_parameters(notebook)
+    problems = []
+    for name, value in section.items():
+        if name == "case" or name not in declared:
+            expected = ", ".join(k for k in declared if k != "case") or "none"
+            problems.append(
+                f"notebooks.{notebook}: unknown parameter '{name}' (expected: {expected})"
+            )
+            continue
+        expected_type = _default_type(declared[name])
+        if expected_type is not None and not _check_type(value, expected_type):
+            problems.append(
+                f"notebooks.{notebook}.{name} should be "
+                f"{' or '.join(t.__name__ for t in _as_tuple(expected_type))} like its default "
+                f"{declared[name]!r}, got {_type_name(value)} {value!r}"
+            )
+    return problems
+
+
+def notebook_parameters(params: dict[str, Any], notebook: str) -> dict[str, Any]:
+    """The papermill parameters of one notebook: the case plus its own section."""
+    return {"case": params["case"], **params["notebooks"].get(notebook, {})}
+
+
+def document_citations(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {doc["id"]: doc for doc in params["documents"]}
+
+
+__all__ = ["load_params", "notebook_parameters", "declared_parameters", "CaseError"]

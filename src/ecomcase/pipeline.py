@@ -1,0 +1,92 @@
+"""Running the notebooks: papermill in the venv's kernel, HTML by nbconvert.
+
+Make calls these through ``python -m ecomcase``; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths
+from ecomcase.errors import NotebookError
+from ecomcase.fileio import atomic_write_text, dumps_json, write_if_changed
+from ecomcase.params import load_params, notebook_parameters
+
+KERNEL = "python3"
+
+
+def split_params(case: str) -> list[str]:
+    """Validate the case's params and write one parameter file per notebook.
+
+    A notebook's file holds the params it depends on (the shared keys and its
+    own section); it is rewritten only when that content changes, so make
+    reruns exactly the notebooks whose parameters changed. Returns the
+    notebooks whose file was written.
+    """
+    params = load_params(case)
+    paths = case_paths(case)
+    shared = {k: v for k, v in params.items() if k != "notebooks"}
+    changed = []
+    for notebook in NOTEBOOKS:
+        content = {"shared": shared, "notebook": notebook_parameters(params, notebook)}
+        if write_if_changed(paths.notebook_params(notebook), dumps_json(content)):
+            changed.append(notebook)
+    return changed
+
+
+def run_notebook(case: str, notebook: str) -> Path:
+    """Execute ``notebooks/<notebook>.ipynb`` for ``case``; returns the executed copy.
+
+    On a failing cell, raises :class:`NotebookError` naming the notebook, the
+    cell and the error; the partly executed notebook is kept as
+    ``<notebook>.failed.ipynb`` and earlier outputs stay as they were.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    if notebook not in NOTEBOOKS:
+        raise NotebookError(f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})")
+    params = load_params(case)
+    paths = case_paths(case)
+    source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    running = paths.build / "run" / f"{notebook}.ipynb"
+    running.parent.mkdir(parents=True, exist_ok=True)
+    final = paths.executed_notebooks / f"{notebook}.ipynb"
+    failed = paths.executed_notebooks / f"{notebook}.failed.ipynb"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(running),
+            parameters=notebook_parameters(params, notebook),
+            kernel_name=KERNEL,
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+        )
+    except PapermillExecutionError as exc:
+        shutil.move(str(running), failed)
+        evalue = str(exc.evalue).strip()
+        raise NotebookError(
+            f"notebook {notebook} (case {case}) failed in cell {exc.cell_index} "
+            f"[execution count {exc.exec_count}]: {exc.ename}: {evalue}\n"
+            f"  the partly executed notebook is kept at {failed}\n"
+            f"  earlier outputs of this notebook were left unchanged"
+        ) from None
+    atomic_write_text(final.with_suffix(".html"), notebook_html(running))
+    running.replace(final)
+    failed.unlink(missing_ok=True)
+    return final
+
+
+def notebook_html(path: Path) -> str:
+    """The executed notebook as a self-contained HTML page (nbconvert)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(path))
+    return body
+
+
+def progress(message: str) -> None:
+    print(f"[ecomcase] {message}", file=sys.stderr, flush=True)
