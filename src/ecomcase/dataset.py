@@ -162,7 +162,8 @@ def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
     """Every accepted spelling of a country (case-insensitive) -> its ISO 3166 alpha-2 code."""
     lookup: dict[str, str] = {}
     for row in countries.itertuples(index=False):
-        names = [row.iso2, row.iso3, row.name, *str(row.aliases or "").split(";")]
+        aliases = row.aliases if isinstance(row.aliases, str) else ""
+        names = [row.iso2, row.iso3, row.name, *aliases.split(";")]
         for name in names:
             if isinstance(name, str) and name.strip():
                 lookup[name.strip().casefold()] = row.iso2
@@ -196,15 +197,18 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
                     "year",
                 )
             )
-    key = ["year", "target", "mode"]
-    duplicated = events.duplicated(key, keep="first")
+    # Two rounds in one year are two events when their dates differ.
+    key = ["year", "date", "target", "mode"]
+    keyed = events[key].astype(object).fillna("")
+    duplicated = keyed.duplicated(keep="first")
     for i in np.flatnonzero(duplicated.to_numpy()):
         row = events.iloc[i]
-        first_line = int(np.flatnonzero((events[key] == row[key]).all(axis=1).to_numpy())[0]) + 2
+        same = (keyed == keyed.iloc[i]).all(axis=1).to_numpy()
+        first_line = int(np.flatnonzero(same)[0]) + 2
         problems.append(
             Problem(
                 file,
-                f"duplicate event ({row['year']}, {row['target']}, {row['mode']}) "
+                f"duplicate event ({row['year']}, {row['date']}, {row['target']}, {row['mode']}) "
                 f"already on row {first_line}",
                 int(i) + 2,
                 "target",
@@ -326,3 +330,40 @@ def validate_case(case: str) -> str:
     data = load_case(case)
     counts = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
     return counts
+
+
+def clean_case(data: CaseData) -> dict[str, Any]:
+    """Every processed dataset of a case, keyed by file stem (tables and YAML documents)."""
+    events = clean_events(data.tables["events"], data.tables["countries"])
+    cleaned: dict[str, Any] = {"events": events}
+    for name, table in data.tables.items():
+        cleaned.setdefault(name, table)
+    for name, document in data.documents.items():
+        if name != "claims":
+            cleaned[name] = document
+    return cleaned
+
+
+def table_summary(data: CaseData) -> pd.DataFrame:
+    """One line per raw resource: rows, title and source."""
+    rows = []
+    for resource in data.package["resources"]:
+        table = data.tables.get(resource["name"])
+        sources = "; ".join(s.get("title", "") for s in resource.get("sources", []))
+        rows.append(
+            {
+                "resource": resource["name"],
+                "file": resource["path"],
+                "rows": len(table) if table is not None else None,
+                "source": sources,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def financial_numbers(financials: pd.DataFrame) -> list[tuple[str, float, str, str]]:
+    """(key, value, unit, description) for each documented figure: ``fin_<metric>``."""
+    return [
+        (f"fin_{row.metric}", float(row.value), row.unit, f"{row.period}; {row.source_publisher}")
+        for row in financials.itertuples(index=False)
+    ]

@@ -121,6 +121,22 @@ class Outputs:
         }
         return value
 
+    def setting(self, name: str, value: Any) -> Any:
+        """A notebook parameter, or its value in ``params/<case>.yaml`` when left at None."""
+        if value is not None:
+            return value
+        return self.params["notebooks"].get(self.notebook, {}).get(name)
+
+    def record(self, numbers: list[tuple[str, Any, str, str]], decimals: int = 4) -> None:
+        """Record several ``(key, value, unit, description)`` numbers."""
+        for key, value, unit, description in numbers:
+            self.number(key, value, unit, description, decimals)
+
+    def write_processed_all(self, cleaned: dict[str, Any]) -> None:
+        """Stage every processed dataset of ``cleaned`` (name -> table or document)."""
+        for name, table in cleaned.items():
+            self.write_processed(name, table)
+
     def write_processed(self, name: str, table: pd.DataFrame | dict | list) -> None:
         """Stage one processed dataset (CSV for a table, JSON otherwise)."""
         folder = self.stage / "processed"

@@ -25,6 +25,7 @@ notebooks           dict             ``{}``        per-notebook parameters, keye
 
 from __future__ import annotations
 
+import ast
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,9 +90,9 @@ def declared_parameters(notebook: str) -> dict[str, Any]:
     out = {}
     for name, spec in declared.items():
         try:
-            out[name] = yaml.safe_load(spec["default"]) if spec["default"] else None
-        except yaml.YAMLError:
-            out[name] = None
+            out[name] = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError):
+            out[name] = None  # an expression: any type is accepted
     return out
 
 

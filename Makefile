@@ -1,0 +1,86 @@
+# ecomcase: the only entry point. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+CASE ?= alibaba
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+
+NOTEBOOKS := 01_data_cleaning 02_strategic_analysis 03_internationalization_timeline 04_fuzzy_evaluation
+REPORTS := reports/$(CASE)
+BUILD := $(REPORTS)/.build
+EXECUTED := $(REPORTS)/notebooks
+SRC := $(shell find src/ecomcase -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
+RAW := $(shell find data/raw/$(CASE) -type f 2>/dev/null)
+PARAMS_FILE := params/$(CASE).yaml
+PARAMS_STAMP := $(BUILD)/params/.split
+nb_params = $(BUILD)/params/$(1).json
+executed = $(EXECUTED)/$(1).ipynb
+
+.PHONY: help all test lab clean validate new-company bench report lint
+
+## help: list the targets (default)
+help:
+	@echo "ecomcase: make TARGET [CASE=$(CASE)]"
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /'
+
+$(VENV_STAMP): $(LOCK) pyproject.toml
+	@echo "[ecomcase] building $(VENV) from $(LOCK) (first use only) ..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK) > $(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . >> $(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+## all: run the four notebooks for CASE and build reports/CASE/ (index.html, manifest, claims)
+all: $(REPORTS)/index.html
+
+# The params file is split per notebook; a notebook's file changes only when its parameters do.
+$(PARAMS_STAMP): $(PARAMS_FILE) $(VENV_STAMP) $(wildcard notebooks/*.ipynb) src/ecomcase/params.py
+	@$(PY) -m ecomcase params --case $(CASE)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/params/%.json: $(PARAMS_STAMP) ;
+
+$(call executed,01_data_cleaning): notebooks/01_data_cleaning.ipynb $(call nb_params,01_data_cleaning) $(RAW) $(SRC) $(VENV_STAMP)
+	@$(PY) -m ecomcase run --case $(CASE) --notebook 01_data_cleaning
+
+$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(BUILD)/params/%.json $(call executed,01_data_cleaning) $(SRC)
+	@$(PY) -m ecomcase run --case $(CASE) --notebook $*
+
+$(REPORTS)/index.html: $(foreach nb,$(NOTEBOOKS),$(call executed,$(nb))) $(RAW) $(PARAMS_FILE)
+	@$(PY) -m ecomcase report --case $(CASE)
+
+## validate: check CASE's params and raw data without running notebooks
+validate: $(VENV_STAMP)
+	@$(PY) -m ecomcase validate --case $(CASE)
+
+## test: unit, property, notebook and end-to-end tests (builds .venv on first use)
+test: $(VENV_STAMP)
+	$(PY) -m pytest
+
+## lint: ruff on src/ and tests/
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check src tests
+
+## lab: JupyterLab on the project's venv
+lab: $(VENV_STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+## clean: remove generated files (reports/, data/processed/); never data/raw/
+clean:
+	rm -rf reports/*/ data/processed/*/
+
+## new-company: scaffold params/NAME.yaml and data/raw/NAME/ (not yet available)
+new-company:
+	@echo "make new-company is not implemented yet (see the open issue 'Another company')" >&2; exit 2
+
+## bench: speed and memory benchmark (not yet available)
+bench:
+	@echo "make bench is not implemented yet (see the open issue 'Speed')" >&2; exit 2
