@@ -22,7 +22,7 @@ PARAMS_STAMP := $(BUILD)/params/.split
 nb_params = $(BUILD)/params/$(1).json
 executed = $(EXECUTED)/$(1).ipynb
 
-.PHONY: help all test lab clean validate new-company bench report lint
+.PHONY: help all test lab clean validate new-company bench lint lock
 
 ## help: list the targets (default)
 help:
@@ -68,6 +68,13 @@ test: $(VENV_STAMP)
 ## lint: ruff on src/ and tests/
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests
+
+## lock: re-resolve requirements.lock from pyproject.toml (uv) and rewrite environment.yml
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line -o $(LOCK)
+	$(PYTHON) tools/environment_from_lock.py
 
 ## lab: JupyterLab on the project's venv
 lab: $(VENV_STAMP)

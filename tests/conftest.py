@@ -1,0 +1,52 @@
+"""Shared fixtures: a throw-away copy of the project to break or build in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_project_copy(dest: Path) -> Path:
+    """A project root in ``dest`` sharing the venv and sources, with its own inputs."""
+    for folder in ("params", "data/raw", "notebooks"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    (dest / "src").symlink_to(ROOT / "src")
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    # keep make from rebuilding the shared venv: the copied lock must not look newer
+    for name in ("requirements.lock", "pyproject.toml"):
+        os.utime(dest / name, (0, 0))
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project_copy(tmp_path / "project")
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m ecomcase ARGS`` with the project root at ``root``."""
+    env = {**os.environ, "ECOMCASE_ROOT": str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "ecomcase", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def run_make(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ECOMCASE_ROOT": str(root)}
+    return subprocess.run(
+        ["make", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )

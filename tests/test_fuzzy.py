@@ -1,0 +1,127 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from ecomcase import fuzzy
+from ecomcase.errors import FuzzyInputError
+
+PAIRS = [("A1", "A11"), ("A1", "A12"), ("A1", "A13"), ("A1", "A14"), ("A2", "A21"),
+         ("A2", "A22"), ("A3", "A31"), ("A3", "A32"), ("A3", "A33"), ("A4", "A41"), ("A4", "A42")]
+A = [0.3, 0.25, 0.3, 0.15]
+B = [0.2, 0.1, 0.2, 0.5, 0.6, 0.4, 0.6, 0.2, 0.2, 0.7, 0.3]
+R = [[.7, .2, .1, 0, 0], [.5, .3, .2, 0, 0], [.4, .3, .2, .1, 0], [.6, .2, .1, .1, 0],
+     [.7, .2, .1, 0, 0], [.5, .3, .2, 0, 0], [.7, .3, 0, 0, 0], [.5, .4, .1, 0, 0],
+     [.6, .3, .1, 0, 0], [.6, .4, 0, 0, 0], [.7, .2, .1, 0, 0]]
+SCORES = [100, 80, 60, 40, 20]
+SYSTEM = fuzzy.IndexSystem.from_pairs(PAIRS)
+
+
+def test_thesis_data_gives_hand_computed_vector_and_score():
+    result = fuzzy.evaluate(SYSTEM, A, B, R, SCORES)
+    np.testing.assert_allclose(result.comprehensive, [0.6125, 0.276, 0.0905, 0.021, 0], atol=1e-12)
+    assert result.score == pytest.approx(89.60)
+    assert result.grade_index == 0
+
+
+def test_first_level_vector_of_a1_by_hand():
+    result = fuzzy.evaluate(SYSTEM, A, B, R, SCORES)
+    # 0.2*0.7 + 0.1*0.5 + 0.2*0.4 + 0.5*0.6 = 0.57
+    assert result.first_level[0, 0] == pytest.approx(0.57)
+
+
+def test_zadeh_operator_by_hand():
+    system = fuzzy.IndexSystem.from_pairs([("C", "x"), ("C", "y")])
+    result = fuzzy.evaluate(system, [1.0], [0.7, 0.3], [[0.2, 0.8], [0.9, 0.1]], [1, 0], "zadeh")
+    # level 1: max(min(.7,.2), min(.3,.9)) = .3 ; max(min(.7,.8), min(.3,.1)) = .7
+    np.testing.assert_allclose(result.first_level[0], [0.3, 0.7])
+
+
+@pytest.mark.parametrize("operator", fuzzy.OPERATORS)
+def test_every_operator_gives_a_vector_summing_to_one(operator):
+    result = fuzzy.evaluate(SYSTEM, A, B, R, SCORES, operator)
+    assert result.comprehensive.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"criterion_weights": [0.5, 0.5, 0.3, 0.15]}, "criterion weights should sum to 1"),
+        ({"criterion_weights": [0.3, 0.25, 0.45]}, "3 criterion weights for 4 criteria"),
+        ({"sub_weights": B[:-1]}, "10 sub-criterion weights"),
+        ({"membership": [row[:-1] + [0.5] for row in R]}, "membership rows should sum to 1"),
+        ({"membership": [[-0.1, 1.1, 0, 0, 0]] + R[1:]}, "negative"),
+        ({"grade_scores": [100, 80, 60]}, "3 grade scores for 5 grades"),
+        ({"operator": "mean"}, "unknown operator 'mean'"),
+    ],
+)
+def test_bad_inputs_give_clear_errors(kwargs, message):
+    args = {"criterion_weights": A, "sub_weights": B, "membership": R,
+            "grade_scores": SCORES, "operator": "weighted_average"}
+    args.update(kwargs)
+    with pytest.raises(FuzzyInputError, match=message):
+        fuzzy.evaluate(SYSTEM, **args)
+
+
+def test_normalise_only_when_asked():
+    with pytest.warns(UserWarning, match="normalising"):
+        result = fuzzy.evaluate(SYSTEM, [3, 2.5, 3, 1.5], B, R, SCORES, normalise=True)
+    assert result.score == pytest.approx(89.60)
+
+
+def test_implied_panel_size_of_thesis_memberships_is_not_18():
+    assert fuzzy.implied_panel_size(R) == 10
+    assert not fuzzy.is_panel_consistent(R, 18)
+    assert fuzzy.is_panel_consistent([[5 / 18, 13 / 18]], 18)
+
+
+def test_vectorised_draws_match_one_by_one():
+    rng = np.random.default_rng(1)
+    crit = rng.dirichlet([50 * a for a in A], size=20)
+    sub = np.concatenate(
+        [rng.dirichlet([50 * B[i] for i in g], size=20) for g in SYSTEM.groups], axis=1
+    )
+    fast = fuzzy.scores_for_weight_draws(SYSTEM, crit, sub, np.array(R), SCORES)
+    slow = [fuzzy.evaluate(SYSTEM, crit[k], sub[k], R, SCORES).score for k in range(20)]
+    np.testing.assert_allclose(fast, slow)
+
+
+unit_rows = arrays(np.float64, (4, 3), elements=st.floats(0.01, 1)).map(
+    lambda a: a / a.sum(axis=1, keepdims=True)
+)
+unit_weights = arrays(np.float64, 4, elements=st.floats(0.01, 1)).map(lambda w: w / w.sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit_weights, unit_rows, st.sampled_from(fuzzy.OPERATORS))
+def test_result_sums_to_one(weights, membership, operator):
+    out = fuzzy.compose(weights, membership, operator)
+    assert out.sum() == pytest.approx(1.0)
+    assert np.all(out >= 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit_weights, unit_rows, st.permutations(range(4)))
+def test_permuting_subcriteria_with_their_weights_changes_nothing(weights, membership, order):
+    system = fuzzy.IndexSystem.from_pairs([("C", s) for s in "abcd"])
+    order = list(order)
+    base = fuzzy.evaluate(system, [1.0], weights, membership, [1, 0.5, 0])
+    permuted = fuzzy.evaluate(system, [1.0], weights[order], membership[order], [1, 0.5, 0])
+    assert permuted.score == pytest.approx(base.score)
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit_weights, unit_rows, st.floats(0, 1))
+def test_weight_moved_to_a_better_rated_subcriterion_never_lowers_the_score(weights, membership, t):
+    system = fuzzy.IndexSystem.from_pairs([("C", s) for s in "abcd"])
+    scores = np.array([100.0, 60.0, 20.0])
+    row_scores = membership @ scores
+    best, worst = int(np.argmax(row_scores)), int(np.argmin(row_scores))
+    moved = weights.copy()
+    shift = t * moved[worst]
+    moved[worst] -= shift
+    moved[best] += shift
+    before = fuzzy.evaluate(system, [1.0], weights, membership, scores).score
+    after = fuzzy.evaluate(system, [1.0], moved, membership, scores).score
+    assert after >= before - 1e-9
