@@ -41,6 +41,10 @@ $(VENV_STAMP): $(LOCK) pyproject.toml
 ## all: run the four notebooks for CASE and build reports/CASE/ (index.html, manifest, claims)
 all: $(REPORTS)/index.html
 
+# A missing params file: let the package say what is wrong (unknown case, known cases).
+$(PARAMS_FILE): | $(VENV_STAMP)
+	@$(PY) -m ecomcase params --case $(CASE)
+
 # The params file is split per notebook; a notebook's file changes only when its parameters do.
 $(PARAMS_STAMP): $(PARAMS_FILE) $(VENV_STAMP) $(wildcard notebooks/*.ipynb) src/ecomcase/params.py
 	@$(PY) -m ecomcase params --case $(CASE)
@@ -63,6 +67,7 @@ validate: $(VENV_STAMP)
 
 ## test: unit, property, notebook and end-to-end tests (builds .venv on first use)
 test: $(VENV_STAMP)
+	$(VENV)/bin/ruff check src tests tools
 	$(PY) -m pytest
 
 ## lint: ruff on src/ and tests/

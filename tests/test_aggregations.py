@@ -7,8 +7,13 @@ from ecomcase.claims import check_claim
 EVENTS = pd.DataFrame(
     {
         "year": [2010, 2012, 2012, 2012, 2013],
-        "mode": ["holding_ma", "equity_investment", "equity_investment", "strategic_cooperation",
-                 "equity_investment"],
+        "mode": [
+            "holding_ma",
+            "equity_investment",
+            "equity_investment",
+            "strategic_cooperation",
+            "equity_investment",
+        ],
         "iso2": ["US", "US", "IN", "US", "SG"],
         "continent": ["North America", "North America", "Asia", "North America", "Asia"],
         "industry": ["e_commerce", "logistics", "e_commerce", "gaming", "e_commerce"],
@@ -66,20 +71,37 @@ def test_group_shares_add_platforms_of_one_owner():
 
 @pytest.mark.parametrize(
     ("stated", "value", "tolerance", "status"),
-    [(85, 85, 0, "reproduced"), (85, 84, 0, "differs"), (0.33, 0.36, 0.05, "reproduced"),
-     (True, False, 0, "differs")],
+    [
+        (85, 85, 0, "reproduced"),
+        (85, 84, 0, "differs"),
+        (0.33, 0.36, 0.05, "reproduced"),
+        (True, False, 0, "differs"),
+    ],
 )
 def test_claim_status(stated, value, tolerance, status):
-    claim = {"id": "X", "source": "paper", "location": "s", "quantity": "q", "stated": stated,
-             "tolerance": tolerance, "number": "k"}
+    claim = {
+        "id": "X",
+        "source": "paper",
+        "location": "s",
+        "quantity": "q",
+        "stated": stated,
+        "tolerance": tolerance,
+        "number": "k",
+    }
     row = check_claim(claim, {"k": {"value": value}})
     assert row["status"] == status
     assert row["reproduced"] == value
 
 
 def test_claim_without_computed_number_is_not_checkable():
-    claim = {"id": "X", "source": "paper", "location": "s", "quantity": "q", "stated": 1,
-             "number": "missing"}
+    claim = {
+        "id": "X",
+        "source": "paper",
+        "location": "s",
+        "quantity": "q",
+        "stated": 1,
+        "number": "missing",
+    }
     row = check_claim(claim, {})
     assert row["status"] == "not_checkable"
     assert "missing" in row["note"]

@@ -48,7 +48,9 @@ def test_misspelled_top_level_key(project):
 
 def test_misspelled_notebook_parameter(project):
     _edit(project / "params" / "alibaba.yaml", "grade_scores:", "grade_score:")
-    _assert_fails(project, r"04_fuzzy_evaluation: unknown parameter 'grade_score' \(expected: .*grade_scores")
+    _assert_fails(
+        project, r"04_fuzzy_evaluation: unknown parameter 'grade_score' \(expected: .*grade_scores"
+    )
 
 
 def test_parameter_of_wrong_type(project):
@@ -75,9 +77,24 @@ def _event_line(project: Path, contains: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("old", "new", "field", "what"),
     [
-        (",Auctiva,United States,holding_ma,", ",Auctiva,Atlantis,holding_ma,", "country", "unknown country 'Atlantis'"),
-        (",Auctiva,United States,holding_ma,", ",Auctiva,United States,takeover,", "mode", "constraint"),
-        (",Auctiva,United States,holding_ma,e_commerce,", ",Auctiva,United States,holding_ma,bakery,", "industry", "constraint"),
+        (
+            ",Auctiva,United States,holding_ma,",
+            ",Auctiva,Atlantis,holding_ma,",
+            "country",
+            "unknown country 'Atlantis'",
+        ),
+        (
+            ",Auctiva,United States,holding_ma,",
+            ",Auctiva,United States,takeover,",
+            "mode",
+            "constraint",
+        ),
+        (
+            ",Auctiva,United States,holding_ma,e_commerce,",
+            ",Auctiva,United States,holding_ma,bakery,",
+            "industry",
+            "constraint",
+        ),
     ],
 )
 def test_bad_event_cells(project, old, new, field, what):
@@ -91,7 +108,9 @@ def test_wrong_type_and_negative_amount(project):
     fields = text.split(",")
     bad_year = ",".join(["20x4", *fields[1:]])
     _edit(project / EVENTS, text, bad_year)
-    _assert_fails(project, rf"events.csv, row {line}, field 'year': value '20x4' is not of the expected type")
+    _assert_fails(
+        project, rf"events.csv, row {line}, field 'year': value '20x4' is not of the expected type"
+    )
 
 
 def test_negative_amount(project):
@@ -103,20 +122,35 @@ def test_negative_amount(project):
 
 
 def test_year_outside_params_range(project):
-    _edit(project / "params" / "alibaba.yaml", "event_years: [2010, 2021]", "event_years: [2011, 2021]")
-    _assert_fails(project, r"events.csv, row 2, field 'year': year 2010 is outside the case's event_years 2011-2021")
+    _edit(
+        project / "params" / "alibaba.yaml",
+        "event_years: [2010, 2021]",
+        "event_years: [2011, 2021]",
+    )
+    _assert_fails(
+        project,
+        r"events.csv, row 2, field 'year': year 2010 is outside the case's event_years 2011-2021",
+    )
 
 
 def test_duplicate_event(project):
     line, text = _event_line(project, ",Auctiva,")
     _edit(project / EVENTS, text, text + "\n" + text)
-    _assert_fails(project, rf"events.csv, row {line + 1}, field 'target': duplicate event .* already on row {line}")
+    _assert_fails(
+        project,
+        rf"events.csv, row {line + 1}, field 'target': duplicate event .* already on row {line}",
+    )
 
 
 def test_missing_column(project):
     path = project / EVENTS
     lines = path.read_text().splitlines()
-    path.write_text("\n".join(",".join(line.split(",")[:-1]) if i == 0 else line for i, line in enumerate(lines)) + "\n")
+    path.write_text(
+        "\n".join(
+            ",".join(line.split(",")[:-1]) if i == 0 else line for i, line in enumerate(lines)
+        )
+        + "\n"
+    )
     _assert_fails(project, r"events.csv.*field 'note'")
 
 
@@ -126,8 +160,14 @@ def test_missing_file(project):
 
 
 def test_membership_row_not_summing_to_one(project):
-    _edit(project / "data/raw/alibaba/fuzzy_membership.csv", "A12,0.5,0.3,0.2,0,0", "A12,0.5,0.3,0.3,0,0")
-    _assert_fails(project, r"fuzzy_membership.csv, row 3, field 'sub_code': memberships sum to 1.1, not 1")
+    _edit(
+        project / "data/raw/alibaba/fuzzy_membership.csv",
+        "A12,0.5,0.3,0.2,0,0",
+        "A12,0.5,0.3,0.3,0,0",
+    )
+    _assert_fails(
+        project, r"fuzzy_membership.csv, row 3, field 'sub_code': memberships sum to 1.1, not 1"
+    )
 
 
 def test_membership_rows_not_matching_index_system(project):
@@ -138,7 +178,10 @@ def test_membership_rows_not_matching_index_system(project):
 
 def test_weights_not_summing_to_one(project):
     _edit(project / "params" / "alibaba.yaml", "A4: 0.15}", "A4: 0.25}")
-    _assert_fails(project, r"params/alibaba.yaml, field 'notebooks.04_fuzzy_evaluation.criterion_weights': criterion weights sum to 1.1")
+    _assert_fails(
+        project,
+        r"params/alibaba.yaml, field 'notebooks.04_fuzzy_evaluation.criterion_weights': criterion weights sum to 1.1",
+    )
 
 
 def test_sub_weights_of_a_criterion_not_summing_to_one(project):

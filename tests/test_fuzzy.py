@@ -7,13 +7,34 @@ from hypothesis.extra.numpy import arrays
 from ecomcase import fuzzy
 from ecomcase.errors import FuzzyInputError
 
-PAIRS = [("A1", "A11"), ("A1", "A12"), ("A1", "A13"), ("A1", "A14"), ("A2", "A21"),
-         ("A2", "A22"), ("A3", "A31"), ("A3", "A32"), ("A3", "A33"), ("A4", "A41"), ("A4", "A42")]
+PAIRS = [
+    ("A1", "A11"),
+    ("A1", "A12"),
+    ("A1", "A13"),
+    ("A1", "A14"),
+    ("A2", "A21"),
+    ("A2", "A22"),
+    ("A3", "A31"),
+    ("A3", "A32"),
+    ("A3", "A33"),
+    ("A4", "A41"),
+    ("A4", "A42"),
+]
 A = [0.3, 0.25, 0.3, 0.15]
 B = [0.2, 0.1, 0.2, 0.5, 0.6, 0.4, 0.6, 0.2, 0.2, 0.7, 0.3]
-R = [[.7, .2, .1, 0, 0], [.5, .3, .2, 0, 0], [.4, .3, .2, .1, 0], [.6, .2, .1, .1, 0],
-     [.7, .2, .1, 0, 0], [.5, .3, .2, 0, 0], [.7, .3, 0, 0, 0], [.5, .4, .1, 0, 0],
-     [.6, .3, .1, 0, 0], [.6, .4, 0, 0, 0], [.7, .2, .1, 0, 0]]
+R = [
+    [0.7, 0.2, 0.1, 0, 0],
+    [0.5, 0.3, 0.2, 0, 0],
+    [0.4, 0.3, 0.2, 0.1, 0],
+    [0.6, 0.2, 0.1, 0.1, 0],
+    [0.7, 0.2, 0.1, 0, 0],
+    [0.5, 0.3, 0.2, 0, 0],
+    [0.7, 0.3, 0, 0, 0],
+    [0.5, 0.4, 0.1, 0, 0],
+    [0.6, 0.3, 0.1, 0, 0],
+    [0.6, 0.4, 0, 0, 0],
+    [0.7, 0.2, 0.1, 0, 0],
+]
 SCORES = [100, 80, 60, 40, 20]
 SYSTEM = fuzzy.IndexSystem.from_pairs(PAIRS)
 
@@ -57,8 +78,13 @@ def test_every_operator_gives_a_vector_summing_to_one(operator):
     ],
 )
 def test_bad_inputs_give_clear_errors(kwargs, message):
-    args = {"criterion_weights": A, "sub_weights": B, "membership": R,
-            "grade_scores": SCORES, "operator": "weighted_average"}
+    args = {
+        "criterion_weights": A,
+        "sub_weights": B,
+        "membership": R,
+        "grade_scores": SCORES,
+        "operator": "weighted_average",
+    }
     args.update(kwargs)
     with pytest.raises(FuzzyInputError, match=message):
         fuzzy.evaluate(SYSTEM, **args)

@@ -114,9 +114,7 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def check_claims(
-    claims: list[dict[str, Any]], numbers: dict[str, dict[str, Any]]
-) -> pd.DataFrame:
+def check_claims(claims: list[dict[str, Any]], numbers: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """All claims checked, as a table with the columns of ``claims.csv``."""
     rows = [check_claim(claim, numbers) for claim in claims]
     return pd.DataFrame(rows, columns=COLUMNS)

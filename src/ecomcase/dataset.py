@@ -128,9 +128,7 @@ def load_case(case: str) -> CaseData:
     if problems:
         # Domain checks assume well-typed tables; report schema problems first.
         raise DataError(problems)
-    tables = {
-        r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r
-    }
+    tables = {r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r}
     documents = {}
     for resource in package["resources"]:
         if "schema" not in resource and resource.get("format") == "yaml":

@@ -71,7 +71,9 @@ def compose(weights: ArrayLike, membership: ArrayLike, operator: str = "weighted
     elif operator == "min_bounded_sum":
         raw = np.minimum(1.0, np.sum(np.minimum(wx, r), axis=-2))
     else:
-        raise FuzzyInputError(f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})")
+        raise FuzzyInputError(
+            f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})"
+        )
     total = raw.sum(axis=-1, keepdims=True)
     return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
@@ -124,16 +126,18 @@ def validate_inputs(
     b = _as_array(sub_weights, "sub-criterion weights", 1)
     r = _as_array(membership, "membership matrix", 2)
     if a.size != len(system.criteria):
-        raise FuzzyInputError(
-            f"{a.size} criterion weights for {len(system.criteria)} criteria"
-        )
+        raise FuzzyInputError(f"{a.size} criterion weights for {len(system.criteria)} criteria")
     if b.size != len(system.sub_criteria) or r.shape[0] != len(system.sub_criteria):
         raise FuzzyInputError(
             f"{b.size} sub-criterion weights and {r.shape[0]} membership rows "
             f"for {len(system.sub_criteria)} sub-criteria"
         )
     if grade_scores is not None:
-        scores = _as_array(grade_scores, "grade scores", 1) if np.all(np.asarray(grade_scores) >= 0) else np.asarray(grade_scores, float)
+        scores = (
+            _as_array(grade_scores, "grade scores", 1)
+            if np.all(np.asarray(grade_scores) >= 0)
+            else np.asarray(grade_scores, float)
+        )
         if scores.size != r.shape[1]:
             raise FuzzyInputError(f"{scores.size} grade scores for {r.shape[1]} grades")
     if normalise:
@@ -174,8 +178,12 @@ def evaluate(
 ) -> Evaluation:
     """The two-level evaluation: criteria vectors, comprehensive vector, score, grade."""
     if operator not in OPERATORS:
-        raise FuzzyInputError(f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})")
-    a, b, r = validate_inputs(system, criterion_weights, sub_weights, membership, grade_scores, normalise)
+        raise FuzzyInputError(
+            f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})"
+        )
+    a, b, r = validate_inputs(
+        system, criterion_weights, sub_weights, membership, grade_scores, normalise
+    )
     level1 = first_level(system, b, r, operator)
     comprehensive = compose(a, level1, operator)
     score = None if grade_scores is None else float(comprehensive @ np.asarray(grade_scores, float))

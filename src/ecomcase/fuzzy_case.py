@@ -47,14 +47,23 @@ class FuzzySetup:
 
     def result_table(self, result: fuzzy.Evaluation) -> pd.DataFrame:
         rows = [
-            {"level": "criterion", "code": code, "weight": w, **dict(zip(self.grades, vec, strict=True))}
+            {
+                "level": "criterion",
+                "code": code,
+                "weight": w,
+                **dict(zip(self.grades, vec, strict=True)),
+            }
             for code, w, vec in zip(
                 self.system.criteria, self.criterion_weights, result.first_level, strict=True
             )
         ]
         rows.append(
-            {"level": "comprehensive", "code": "B", "weight": 1.0,
-             **dict(zip(self.grades, result.comprehensive, strict=True))}
+            {
+                "level": "comprehensive",
+                "code": "B",
+                "weight": 1.0,
+                **dict(zip(self.grades, result.comprehensive, strict=True)),
+            }
         )
         return pd.DataFrame(rows)
 
@@ -79,11 +88,19 @@ def load(
     grade_scores: list[float] | Any,
 ) -> FuzzySetup:
     """Index system and memberships from notebook 01's output, weights by code."""
-    index = pd.read_csv(processed / "fuzzy_index.csv", dtype={"criterion_code": str, "sub_code": str})
+    index = pd.read_csv(
+        processed / "fuzzy_index.csv", dtype={"criterion_code": str, "sub_code": str}
+    )
     membership = pd.read_csv(processed / "fuzzy_membership.csv", dtype={"sub_code": str})
-    system = fuzzy.IndexSystem.from_pairs(list(zip(index["criterion_code"], index["sub_code"], strict=True)))
+    system = fuzzy.IndexSystem.from_pairs(
+        list(zip(index["criterion_code"], index["sub_code"], strict=True))
+    )
     grades = tuple(c for c in membership.columns if c != "sub_code")
-    matrix = membership.set_index("sub_code").loc[list(system.sub_criteria), list(grades)].to_numpy(float)
+    matrix = (
+        membership.set_index("sub_code")
+        .loc[list(system.sub_criteria), list(grades)]
+        .to_numpy(float)
+    )
     return FuzzySetup(
         system=system,
         index=index,
@@ -97,11 +114,22 @@ def load(
 
 def membership_heatmap(setup: FuzzySetup) -> plt.Figure:
     """Membership degrees as a heatmap (rows: sub-criteria, columns: grades)."""
-    labels = [f"{c} {n}" for c, n in zip(setup.index["sub_code"], setup.index["sub_name"], strict=True)]
+    labels = [
+        f"{c} {n}" for c, n in zip(setup.index["sub_code"], setup.index["sub_name"], strict=True)
+    ]
     frame = pd.DataFrame(setup.membership, index=labels, columns=list(setup.grades))
     height = 1.2 + 0.35 * len(labels)
     fig, ax = plt.subplots(figsize=(7.0, height))
-    sns.heatmap(frame, annot=True, fmt=".2f", cmap="Blues", vmin=0, vmax=1, cbar_kws={"label": "membership"}, ax=ax)
+    sns.heatmap(
+        frame,
+        annot=True,
+        fmt=".2f",
+        cmap="Blues",
+        vmin=0,
+        vmax=1,
+        cbar_kws={"label": "membership"},
+        ax=ax,
+    )
     ax.set_xlabel("Grade")
     ax.set_ylabel("")
     ax.set_title("Membership degrees by sub-criterion")

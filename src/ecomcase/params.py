@@ -77,7 +77,7 @@ def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def declared_parameters(notebook: str) -> dict[str, Any]:
     """Parameters declared in a notebook's ``parameters`` cell, with their defaults.
 
@@ -125,7 +125,9 @@ def load_params(case: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
-        raise ParamsError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ParamsError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values at the top level")
     return validate_params(raw, path)
@@ -135,9 +137,7 @@ def validate_params(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     problems: list[str] = []
     for key in raw:
         if key not in TOP_LEVEL:
-            problems.append(
-                f"unknown key '{key}' (expected one of: {', '.join(TOP_LEVEL)})"
-            )
+            problems.append(f"unknown key '{key}' (expected one of: {', '.join(TOP_LEVEL)})")
     params: dict[str, Any] = {}
     for key, spec in TOP_LEVEL.items():
         if key not in raw:
@@ -176,7 +176,8 @@ def _check_values(params: dict[str, Any], path: Path) -> list[str]:
     for notebook, section in params["notebooks"].items():
         if notebook not in NOTEBOOKS:
             problems.append(
-                f"notebooks: unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
+                f"notebooks: unknown notebook '{notebook}' "
+                f"(expected one of: {', '.join(NOTEBOOKS)})"
             )
             continue
         if not isinstance(section, dict):

@@ -47,7 +47,9 @@ def run_notebook(case: str, notebook: str) -> Path:
     from papermill.exceptions import PapermillExecutionError
 
     if notebook not in NOTEBOOKS:
-        raise NotebookError(f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})")
+        raise NotebookError(
+            f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
+        )
     params = load_params(case)
     paths = case_paths(case)
     source = NOTEBOOKS_DIR / f"{notebook}.ipynb"

@@ -131,7 +131,9 @@ def build_report(case: str) -> Path:
     checked = check_claims(claims, numbers)
     manifest = build_manifest(case, fragments)
 
-    atomic_write_text(paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(
+        paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")
+    )
     write_json(paths.reports / "numbers.json", numbers)
     atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
     write_json(paths.reports / "manifest.json", manifest)

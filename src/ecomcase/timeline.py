@@ -69,7 +69,12 @@ def summary_numbers(
         ("events_total", len(events), "events", f"overseas events {first}-{last}"),
         ("events_peak_year", peak_year(by_year), "year", "year with the most events"),
         ("countries_count", int(events["iso2"].nunique()), "countries", "target countries/regions"),
-        ("continents_count", int(events["continent"].nunique()), "continents", "continents reached"),
+        (
+            "continents_count",
+            int(events["continent"].nunique()),
+            "continents",
+            "continents reached",
+        ),
         ("industries_count", int(events["industry"].nunique()), "industries", "target industries"),
     ]
     out += [(f"events_in_{y}", int(n), "events", f"events in {y}") for y, n in totals.items()]
@@ -78,7 +83,9 @@ def summary_numbers(
             ("inverted_v_2015_2018", is_inverted_v(by_year, 2015, 2018), "", "inverted V 2015-2018")
         )
     for iso2 in ("US", "IN", "IL", "SG"):
-        out.append((f"share_events_{iso2}", float(countries.get(iso2, 0.0)), "share", f"{iso2} share"))
+        out.append(
+            (f"share_events_{iso2}", float(countries.get(iso2, 0.0)), "share", f"{iso2} share")
+        )
     for mode in MODES:
         count = int(modes["events"].get(mode, 0))
         out.append((f"mode_count_{mode}", count, "events", f"{mode} events"))
@@ -97,11 +104,17 @@ def fortune_numbers(fortune: pd.DataFrame) -> list[tuple[str, object, str, str]]
     """Rank and revenue per edition, and places gained from the first to the last edition."""
     out: list[tuple[str, object, str, str]] = []
     for row in fortune.itertuples(index=False):
-        out.append((f"fortune_rank_{row.edition_year}", int(row.rank), "rank", "Fortune Global 500 rank"))
+        out.append(
+            (f"fortune_rank_{row.edition_year}", int(row.rank), "rank", "Fortune Global 500 rank")
+        )
         if pd.notna(row.revenue_usd_m):
             out.append(
-                (f"fortune_revenue_{row.edition_year}", float(row.revenue_usd_m), "USD million",
-                 "revenue as listed by Fortune")
+                (
+                    f"fortune_revenue_{row.edition_year}",
+                    float(row.revenue_usd_m),
+                    "USD million",
+                    "revenue as listed by Fortune",
+                )
             )
     if len(fortune) >= 2:
         ordered = fortune.sort_values("edition_year")

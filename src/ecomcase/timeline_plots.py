@@ -24,8 +24,15 @@ def events_per_year(by_year: pd.DataFrame) -> plt.Figure:
         bottom = bottom + by_year[mode]
     for year, total in zip(by_year["year"], by_year["total"], strict=True):
         if total:
-            ax.annotate(str(total), (year, total), ha="center", va="bottom", fontsize=8,
-                        xytext=(0, 2), textcoords="offset points")
+            ax.annotate(
+                str(total),
+                (year, total),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
     ax.set_xticks(by_year["year"])
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel("Year announced")
@@ -41,8 +48,14 @@ def fortune_rank(fortune: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots()
     ax.plot(fortune["edition_year"], fortune["rank"], marker="o", color=PALETTE[0], label="Rank")
     for year, rank in zip(fortune["edition_year"], fortune["rank"], strict=True):
-        ax.annotate(str(rank), (year, rank), xytext=(0, 6), textcoords="offset points",
-                    ha="center", fontsize=8)
+        ax.annotate(
+            str(rank),
+            (year, rank),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
     ax.invert_yaxis()
     ax.set_xticks(fortune["edition_year"])
     ax.set_xlabel("Fortune Global 500 edition")
@@ -50,8 +63,13 @@ def fortune_rank(fortune: pd.DataFrame) -> plt.Figure:
     revenue = fortune.dropna(subset=["revenue_usd_m"])
     if not revenue.empty:
         ax2 = ax.twinx()
-        ax2.bar(revenue["edition_year"], revenue["revenue_usd_m"] / 1000, alpha=0.35,
-                color=PALETTE[1], label="Revenue (USD bn)")
+        ax2.bar(
+            revenue["edition_year"],
+            revenue["revenue_usd_m"] / 1000,
+            alpha=0.35,
+            color=PALETTE[1],
+            label="Revenue (USD bn)",
+        )
         ax2.set_ylabel("Revenue as listed (USD bn)")
         ax2.grid(False)
     ax.set_title("Fortune Global 500 rank")

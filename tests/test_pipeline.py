@@ -1,0 +1,177 @@
+"""End-to-end: the real pipeline (make, papermill, kernel, nbconvert) in a copy of the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, run_make
+
+pytestmark = [pytest.mark.e2e, pytest.mark.notebook]
+NOTEBOOKS = [
+    "01_data_cleaning",
+    "02_strategic_analysis",
+    "03_internationalization_timeline",
+    "04_fuzzy_evaluation",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from conftest import make_project_copy
+
+    project = make_project_copy(tmp_path_factory.mktemp("e2e") / "project")
+    result = run_make(project, "all")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def _manifest(project: Path) -> dict:
+    return json.loads((project / "reports/alibaba/manifest.json").read_text())
+
+
+def test_make_all_writes_manifest_with_hashed_files(built):
+    from ecomcase.fileio import sha256_file
+
+    manifest = _manifest(built)
+    assert manifest["case"] == "alibaba"
+    assert len(manifest["params_sha256"]) == 64
+    reproduces = {a["reproduces"] for a in manifest["artifacts"]}
+    assert {
+        "paper Figure 1",
+        "paper Figure 4",
+        "thesis Table 2.1",
+        "thesis Table 3.3",
+    } <= reproduces
+    assert {a["notebook"] for a in manifest["artifacts"]} == set(NOTEBOOKS)
+    for artifact in manifest["artifacts"]:
+        assert artifact["files"], artifact["id"]
+        for rel in artifact["files"]:
+            path = built / "reports/alibaba" / rel
+            assert sha256_file(path) == artifact["sha256"][rel]
+    for nb in NOTEBOOKS:
+        assert (built / f"reports/alibaba/notebooks/{nb}.ipynb").is_file()
+        assert (built / f"reports/alibaba/notebooks/{nb}.html").stat().st_size > 10_000
+    for name in ("claims.csv", "numbers.json", "numbers.tex", "index.html"):
+        assert (built / "reports/alibaba" / name).is_file()
+    assert (built / "data/processed/alibaba/events.csv").is_file()
+
+
+def test_notebooks_ran_in_the_venv_kernel(built):
+    nb = json.loads((built / "reports/alibaba/notebooks/01_data_cleaning.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["parameters"] == {"case": "alibaba"}
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_fuzzy_score_and_claims(built):
+    numbers = json.loads((built / "reports/alibaba/numbers.json").read_text())
+    assert numbers["fuzzy_score"]["value"] == pytest.approx(89.60)
+    claims = (built / "reports/alibaba/claims.csv").read_text()
+    assert "T06,thesis" in claims and ",differs," in claims
+
+
+def test_second_make_all_does_nothing(built):
+    result = run_make(built, "all")
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout, result.stdout + result.stderr
+
+
+def test_changing_only_fuzzy_weights_reruns_only_notebook_04(built):
+    params = built / "params/alibaba.yaml"
+    text = params.read_text()
+    params.write_text(
+        text.replace("grade_scores: [100, 80, 60, 40, 20]", "grade_scores: [95, 85, 65, 45, 25]")
+    )
+    before = {
+        nb: (built / f"reports/alibaba/notebooks/{nb}.ipynb").stat().st_mtime for nb in NOTEBOOKS
+    }
+    time.sleep(1)
+    result = run_make(built, "all")
+    assert result.returncode == 0, result.stderr
+    after = {
+        nb: (built / f"reports/alibaba/notebooks/{nb}.ipynb").stat().st_mtime for nb in NOTEBOOKS
+    }
+    reran = {nb for nb in NOTEBOOKS if after[nb] != before[nb]}
+    assert reran == {"04_fuzzy_evaluation"}
+    params.write_text(text)
+    assert run_make(built, "all").returncode == 0
+
+
+def test_failing_cell_reports_notebook_and_cell_and_keeps_outputs(built):
+    manifest = _manifest(built)
+    figure = next(a for a in manifest["artifacts"] if a["notebook"] == "02_strategic_analysis")
+    png = built / "reports/alibaba" / figure["files"][0]
+    before = png.read_bytes()
+    notebook = built / "notebooks/02_strategic_analysis.ipynb"
+    original = notebook.read_text()
+    nb = json.loads(original)
+    nb["cells"].insert(
+        4,
+        {
+            "cell_type": "code",
+            "id": "boom",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "raise ValueError('deliberate failure')",
+        },
+    )
+    notebook.write_text(json.dumps(nb))
+    try:
+        result = run_make(built, "all")
+        assert result.returncode != 0
+        message = result.stderr
+        assert "notebook 02_strategic_analysis" in message
+        assert "failed in cell" in message
+        assert "ValueError: deliberate failure" in message
+        assert (built / "reports/alibaba/notebooks/02_strategic_analysis.failed.ipynb").is_file()
+        assert png.read_bytes() == before
+        assert (built / "reports/alibaba/index.html").is_file()
+    finally:
+        notebook.write_text(original)
+        os.utime(notebook)
+    assert run_make(built, "all").returncode == 0
+    assert not (built / "reports/alibaba/notebooks/02_strategic_analysis.failed.ipynb").exists()
+
+
+def test_each_notebook_runs_alone_with_its_defaults(built):
+    """As a reviewer in JupyterLab: papermill on notebooks/, no parameters given."""
+    import papermill
+
+    env_root = os.environ.get("ECOMCASE_ROOT")
+    os.environ["ECOMCASE_ROOT"] = str(built)
+    try:
+        for nb in NOTEBOOKS:
+            papermill.execute_notebook(
+                str(built / "notebooks" / f"{nb}.ipynb"),
+                str(built / f"alone_{nb}.ipynb"),
+                kernel_name="python3",
+                cwd=str(built / "notebooks"),
+                progress_bar=False,
+            )
+    finally:
+        if env_root is None:
+            os.environ.pop("ECOMCASE_ROOT")
+        else:
+            os.environ["ECOMCASE_ROOT"] = env_root
+    numbers = json.loads((built / "reports/alibaba/.build/04_fuzzy_evaluation.json").read_text())
+    assert numbers["numbers"]["fuzzy_score"]["value"] == pytest.approx(89.60)
+
+
+def test_unknown_case_from_make_writes_nothing(built):
+    result = run_make(built, "all", "CASE=nosuch")
+    assert result.returncode != 0
+    assert "unknown case 'nosuch'" in result.stderr
+    assert not (built / "reports/nosuch").exists() or not any(
+        (built / "reports/nosuch").rglob("*.json")
+    )
+
+
+def test_validate_target(built):
+    result = run_cli(built, "validate", "--case", "alibaba")
+    assert result.returncode == 0
+    assert "events: 126 rows" in result.stdout or "events:" in result.stdout
