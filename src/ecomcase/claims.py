@@ -120,11 +120,6 @@ def check_claims(claims: list[dict[str, Any]], numbers: dict[str, dict[str, Any]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def claims_for_numbers(claims: list[dict[str, Any]], keys: set[str]) -> list[dict[str, Any]]:
-    """The claims that are checked against one of ``keys`` (one notebook's numbers)."""
-    return [c for c in claims if c.get("number") in keys]
-
-
 def status_counts(checked: pd.DataFrame) -> dict[str, int]:
     counts = checked["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in STATUSES}

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecomcase.errors import CaseError
+
 PROJ_ROOT = Path(os.environ.get("ECOMCASE_ROOT", Path(__file__).resolve().parents[2])).resolve()
 PARAMS_DIR = PROJ_ROOT / "params"
 RAW_DATA_DIR = PROJ_ROOT / "data" / "raw"
@@ -78,8 +80,6 @@ class CasePaths:
 
 def case_paths(case: str) -> CasePaths:
     """Paths of ``case``; the name must be a plain identifier (no paths, no dots)."""
-    from ecomcase.errors import CaseError
-
     if not isinstance(case, str) or not CASE_NAME.match(case):
         raise CaseError(
             f"case name {case!r} is not a plain identifier "

@@ -20,16 +20,17 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ecomcase.config import case_paths
+from ecomcase.claims import load_claims
+from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.errors import DataError, Problem
-from ecomcase.params import load_params
+from ecomcase.fuzzy import TOLERANCE
+from ecomcase.params import document_citations, load_params
 
 PACKAGE_FILE = "datapackage.json"
 #: Tables without which no case can be built.
 REQUIRED_TABLES = ("events", "countries")
 #: Entry modes of overseas events, in display order.
 MODES = ("holding_ma", "equity_investment", "strategic_cooperation")
-SUM_TOLERANCE = 1e-6
 
 
 @dataclass
@@ -43,7 +44,7 @@ class CaseData:
 
 def _rel(path: Path) -> str:
     try:
-        return path.relative_to(case_paths("x").raw.parents[2]).as_posix()
+        return path.relative_to(PROJ_ROOT).as_posix()
     except ValueError:
         return str(path)
 
@@ -131,10 +132,17 @@ def load_case(case: str) -> CaseData:
     tables = {r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r}
     documents = {}
     for resource in package["resources"]:
-        if "schema" not in resource and resource.get("format") == "yaml":
-            documents[resource["name"]] = _read_yaml(case_paths(case).raw / resource["path"])
+        path = case_paths(case).raw / resource["path"]
+        if resource["name"] == "claims":
+            # claims are read by the report step; here they are only checked
+            try:
+                load_claims(path, set(document_citations(params)))
+            except DataError as exc:
+                problems += exc.problems
+        elif "schema" not in resource and resource.get("format") == "yaml":
+            documents[resource["name"]] = _read_yaml(path)
     data = CaseData(tables, documents, package)
-    problems = domain_problems(case, data, params)
+    problems += domain_problems(case, data, params)
     if problems:
         raise DataError(problems)
     return data
@@ -227,7 +235,7 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
     for i, row in enumerate(membership.itertuples(index=False)):
         values = np.array([getattr(row, g) for g in grades], dtype=float)
         total = float(np.nansum(values))
-        if abs(total - 1.0) > 1e-3:
+        if abs(total - 1.0) > TOLERANCE:
             problems.append(
                 Problem(mfile, f"memberships sum to {total:.4g}, not 1", i + 2, "sub_code")
             )
@@ -267,7 +275,7 @@ def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> 
                 "notebooks.04_fuzzy_evaluation.criterion_weights",
             )
         )
-    elif abs(sum(criterion_weights.values()) - 1) > SUM_TOLERANCE:
+    elif abs(sum(criterion_weights.values()) - 1) > TOLERANCE:
         problems.append(
             Problem(
                 where,
@@ -289,7 +297,7 @@ def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> 
         return problems
     for criterion, group in index.groupby("criterion_code", sort=False):
         total = sum(sub_weights[s] for s in group["sub_code"])
-        if abs(total - 1) > SUM_TOLERANCE:
+        if abs(total - 1) > TOLERANCE:
             problems.append(
                 Problem(
                     where,
@@ -336,9 +344,7 @@ def clean_case(data: CaseData) -> dict[str, Any]:
     cleaned: dict[str, Any] = {"events": events}
     for name, table in data.tables.items():
         cleaned.setdefault(name, table)
-    for name, document in data.documents.items():
-        if name != "claims":
-            cleaned[name] = document
+    cleaned.update(data.documents)
     return cleaned
 
 
@@ -359,8 +365,12 @@ def table_summary(data: CaseData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def financial_numbers(financials: pd.DataFrame) -> list[tuple[str, float, str, str]]:
-    """(key, value, unit, description) for each documented figure: ``fin_<metric>``."""
+def financial_numbers(data: CaseData) -> list[tuple[str, float, str, str]]:
+    """(key, value, unit, description) for each documented figure: ``fin_<metric>``.
+
+    Empty for a case without a ``financials`` table.
+    """
+    financials = data.tables.get("financials", pd.DataFrame(columns=["metric"]))
     return [
         (f"fin_{row.metric}", float(row.value), row.unit, f"{row.period}; {row.source_publisher}")
         for row in financials.itertuples(index=False)

@@ -133,11 +133,11 @@ def validate_inputs(
             f"for {len(system.sub_criteria)} sub-criteria"
         )
     if grade_scores is not None:
-        scores = (
-            _as_array(grade_scores, "grade scores", 1)
-            if np.all(np.asarray(grade_scores) >= 0)
-            else np.asarray(grade_scores, float)
-        )
+        scores = np.asarray(grade_scores, dtype=float)
+        if scores.ndim != 1 or not np.all(np.isfinite(scores)):
+            raise FuzzyInputError(
+                f"grade scores should be one row of numbers, got {grade_scores!r}"
+            )
         if scores.size != r.shape[1]:
             raise FuzzyInputError(f"{scores.size} grade scores for {r.shape[1]} grades")
     if normalise:

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ecomcase.config import PROJ_ROOT, CasePaths, case_paths
+from ecomcase.config import CasePaths, case_paths
 from ecomcase.fileio import atomic_write_text, write_json
 from ecomcase.params import load_params
 from ecomcase.plots import save_figure
@@ -198,7 +198,3 @@ def _swap_dir(new: Path, target: Path) -> None:
     shutil.move(str(new), str(target))
     if old.exists():
         shutil.rmtree(old)
-
-
-def relative_to_root(path: Path) -> str:
-    return path.resolve().relative_to(PROJ_ROOT).as_posix()

@@ -216,4 +216,4 @@ def document_citations(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {doc["id"]: doc for doc in params["documents"]}
 
 
-__all__ = ["load_params", "notebook_parameters", "declared_parameters", "CaseError"]
+__all__ = ["load_params", "notebook_parameters", "declared_parameters", "document_citations"]

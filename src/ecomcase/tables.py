@@ -8,8 +8,6 @@ import pandas as pd
 
 from ecomcase.fileio import atomic_write_text
 
-TABLE_FORMATS = ("csv", "md", "tex")
-
 
 def table_texts(table: pd.DataFrame, caption: str, float_digits: int = 4) -> dict[str, str]:
     """The three renderings of ``table``, keyed by file extension."""
