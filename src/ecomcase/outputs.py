@@ -106,6 +106,13 @@ class Outputs:
         entry = self._artifact(artifact_id, title, reproduces)
         self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
 
+    def skip(
+        self, artifact_id: str, title: str, reason: str, reproduces: str | None = None
+    ) -> None:
+        """Record an artifact this case cannot produce, and why (the report shows it)."""
+        entry = self._artifact(artifact_id, title, reproduces)
+        entry["skipped"] = reason
+
     def number(
         self, key: str, value: Any, unit: str = "", description: str = "", decimals: int = 2
     ) -> Any:
