@@ -22,7 +22,7 @@ PARAMS_STAMP := $(BUILD)/params/.split
 nb_params = $(BUILD)/params/$(1).json
 executed = $(EXECUTED)/$(1).ipynb
 
-.PHONY: help all test lab clean validate new-company bench lint lock
+.PHONY: help all test lab clean validate verify check-page new-company bench lint lock
 
 ## help: list the targets (default)
 help:
@@ -64,6 +64,14 @@ $(REPORTS)/index.html: $(foreach nb,$(NOTEBOOKS),$(call executed,$(nb))) $(RAW) 
 ## validate: check CASE's params and raw data without running notebooks
 validate: $(VENV_STAMP)
 	@$(PY) -m ecomcase validate --case $(CASE)
+
+## verify: rebuild CASE in a temporary folder and list every output that differs from its manifest
+verify: $(VENV_STAMP)
+	@$(PY) -m ecomcase verify --case $(CASE)
+
+## check-page: open reports/CASE/index.html in headless Chromium (images, links, console; screenshot)
+check-page: $(REPORTS)/index.html
+	@$(PY) -m ecomcase check-page --case $(CASE)
 
 ## test: unit, property, notebook and end-to-end tests (builds .venv on first use)
 test: $(VENV_STAMP)

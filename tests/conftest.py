@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,16 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make_project_copy(dest: Path) -> Path:
     """A project root in ``dest`` sharing the venv and sources, with its own inputs."""
-    for folder in ("params", "data/raw", "notebooks"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
-        shutil.copy2(ROOT / name, dest / name)
-    (dest / "src").symlink_to(ROOT / "src")
-    (dest / ".venv").symlink_to(ROOT / ".venv")
-    # keep make from rebuilding the shared venv: the copied lock must not look newer
-    for name in ("requirements.lock", "pyproject.toml"):
-        os.utime(dest / name, (0, 0))
-    return dest
+    from ecomcase.verify import project_copy
+
+    return project_copy(dest, root=ROOT)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
         ("run", "execute one notebook for a case"),
         ("report", "merge the notebooks' outputs into manifest, numbers, claims and index.html"),
         ("validate", "check a case's params and raw data without running notebooks"),
+        ("verify", "rebuild a case in a temporary folder and compare it with its manifest"),
+        ("check-page", "open the case's index.html in headless Chromium and check it"),
     ]:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--case", required=True)
@@ -48,10 +50,48 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
+        elif args.command == "verify":
+            return _verify(args.case)
+        elif args.command == "check-page":
+            return _check_page(args.case)
     except EcomcaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _verify(case: str) -> int:
+    from ecomcase.verify import verify
+
+    result = verify(case)
+    for label, paths in [
+        ("changed", result.changed),
+        ("missing from the rebuild", result.missing),
+        ("new in the rebuild", result.extra),
+    ]:
+        for path in paths:
+            print(f"{label}: reports/{case}/{path}")
+    if result.inputs_changed:
+        print(
+            "note: these inputs changed since the manifest was written: "
+            + ", ".join(result.inputs_changed)
+        )
+    if result.ok:
+        print(f"{case}: the rebuild matches the manifest ({len(result.same)} files identical)")
+        return 0
+    bad = len(result.changed) + len(result.missing) + len(result.extra)
+    print(f"{case}: {bad} files differ from the manifest ({len(result.same)} identical)")
+    return 1
+
+
+def _check_page(case: str) -> int:
+    from ecomcase.browser import check_page
+    from ecomcase.config import case_paths
+
+    reports = case_paths(case).reports
+    result = check_page(reports / "index.html", screenshot=reports / "index.png")
+    print(result.summary())
+    return 0 if result.ok else 1
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ Merges the fragments the notebooks published (``reports/<case>/.build``) into
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import platform
 import re
+import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,11 +43,39 @@ def _fragments(case: str) -> list[dict[str, Any]]:
     return fragments
 
 
-def _inputs(case: str) -> dict[str, str]:
+def _input_files(case: str) -> list[Path]:
     paths = case_paths(case)
     files = [paths.params_file, *sorted(p for p in paths.raw.rglob("*") if p.is_file())]
-    files += [NOTEBOOKS_DIR / f"{nb}.ipynb" for nb in NOTEBOOKS]
-    return {p.relative_to(PROJ_ROOT).as_posix(): sha256_file(p) for p in files}
+    return files + [NOTEBOOKS_DIR / f"{nb}.ipynb" for nb in NOTEBOOKS]
+
+
+def _inputs(case: str) -> dict[str, str]:
+    return {p.relative_to(PROJ_ROOT).as_posix(): sha256_file(p) for p in _input_files(case)}
+
+
+def inputs_date(files: list[Path]) -> str:
+    """When the inputs were last changed (not when the report was built).
+
+    The date of the last commit that touched them when they are committed
+    unchanged; otherwise the newest modification time, marked as uncommitted.
+    """
+    rel = [p.relative_to(PROJ_ROOT).as_posix() for p in files]
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args, "--", *rel], cwd=PROJ_ROOT, capture_output=True, text=True
+            )
+        except OSError:
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    committed = git("log", "-1", "--format=%cs")
+    if committed and git("status", "--porcelain") == "":
+        return committed
+    newest = max(p.stat().st_mtime for p in files)
+    day = dt.datetime.fromtimestamp(newest, dt.UTC).date().isoformat()
+    return f"{day} (files changed since the last commit)" if committed else day
 
 
 def _versions() -> dict[str, str]:
@@ -55,7 +85,9 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def build_manifest(case: str, fragments: list[dict[str, Any]]) -> dict[str, Any]:
+def build_manifest(
+    case: str, fragments: list[dict[str, Any]], documents: list[str]
+) -> dict[str, Any]:
     paths = case_paths(case)
     artifacts = []
     for fragment in fragments:
@@ -68,7 +100,9 @@ def build_manifest(case: str, fragments: list[dict[str, Any]]) -> dict[str, Any]
                     "sha256": {f: sha256_file(paths.reports / f) for f in files},
                 }
             )
-    artifacts.sort(key=lambda a: (_document_order(a["reproduces"]), a["notebook"], a["id"]))
+    artifacts.sort(
+        key=lambda a: (document_order(a["reproduces"], documents), a["notebook"], a["id"])
+    )
     return {
         "case": case,
         "params_sha256": sha256_file(paths.params_file),
@@ -79,17 +113,18 @@ def build_manifest(case: str, fragments: list[dict[str, Any]]) -> dict[str, Any]
 
 
 _REPRODUCES = re.compile(r"^(?P<doc>\w+) (?P<kind>Figure|Table) (?P<num>[\d.]+)$")
+_KINDS = ("Figure", "Table")
 
 
-def _document_order(reproduces: str | None) -> tuple:
-    """Thesis before paper, figures before tables, then by number; new artifacts last."""
+def document_order(reproduces: str | None, documents: list[str]) -> tuple:
+    """Documents in the params' order, figures before tables, then by number; new last."""
     if not reproduces:
-        return (2, "", "", ())
+        return (2, 0, 0, ())
     match = _REPRODUCES.match(reproduces)
-    if not match:
-        return (1, reproduces, "", ())
-    number = tuple(int(part) for part in match["num"].split("."))
-    return (0, match["doc"] != "thesis", match["kind"], number)
+    if not match or match["doc"] not in documents:
+        return (1, 0, 0, (reproduces,))
+    number = tuple(int(part) for part in match["num"].split(".") if part)
+    return (0, documents.index(match["doc"]), _KINDS.index(match["kind"]), number)
 
 
 def numbers_tex(numbers: dict[str, dict[str, Any]]) -> str:
@@ -110,12 +145,15 @@ def format_number(entry: dict[str, Any]) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if _is_year(entry.get("unit", "")) else f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.{entry.get('decimals', 2)}f}"
     if isinstance(value, list):
         return ", ".join(format_number({**entry, "value": v}) for v in value)
     return str(value)
+
+
+REPORT_FILES = ("claims.csv", "numbers.json", "numbers.tex")
 
 
 def build_report(case: str) -> Path:
@@ -129,16 +167,20 @@ def build_report(case: str) -> Path:
     documents = document_citations(params)
     claims = load_claims(paths.raw / "claims.yaml", set(documents))
     checked = check_claims(claims, numbers)
-    manifest = build_manifest(case, fragments)
 
     atomic_write_text(
         paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")
     )
     write_json(paths.reports / "numbers.json", numbers)
     atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
+    manifest = build_manifest(case, fragments, list(documents))
+    manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in REPORT_FILES}
+    manifest["inputs_date"] = inputs_date(_input_files(case))
     write_json(paths.reports / "manifest.json", manifest)
     index = paths.reports / "index.html"
-    atomic_write_text(index, render_index(params, manifest, numbers, checked))
+    atomic_write_text(
+        index, render_index(params, manifest, numbers, checked, claims_file=bool(claims))
+    )
     return index
 
 
@@ -147,20 +189,71 @@ def render_index(
     manifest: dict[str, Any],
     numbers: dict[str, dict[str, Any]],
     checked: pd.DataFrame,
+    claims_file: bool = True,
 ) -> str:
+    """The reviewer's page (Jinja2 template ``templates/index.html.j2``)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ecomcase", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
     )
     template = env.get_template("index.html.j2")
-    claim_rows = checked.astype(object).where(checked.notna(), "").to_dict("records")
+    rows = checked.astype(object).where(checked.notna(), "").to_dict("records")
+    for row in rows:
+        row["stated_shown"] = _shown(row["stated"], row["unit"])
+        row["reproduced_shown"] = _shown(row["reproduced"], row["unit"])
+    documents = params["documents"]
+    groups = [
+        {
+            "document": doc,
+            "claims": [r for r in rows if r["source"] == doc["id"]],
+            "counts": status_counts(checked[checked["source"] == doc["id"]]),
+        }
+        for doc in documents
+    ]
+    artifacts = [_artifact_view(a) for a in manifest["artifacts"]]
     return template.render(
         params=params,
         manifest=manifest,
         numbers={k: {**v, "shown": format_number(v)} for k, v in sorted(numbers.items())},
-        claims=claim_rows,
+        groups=[g for g in groups if g["claims"]],
+        claims_file=claims_file,
         counts=status_counts(checked),
-        notebooks=NOTEBOOKS,
+        total_claims=len(rows),
+        artifacts=[a for a in artifacts if not a["skipped"]],
+        skipped=[a for a in artifacts if a["skipped"]],
+        notebooks=[
+            {"name": nb, "artifacts": sum(a["notebook"] == nb for a in artifacts)}
+            for nb in NOTEBOOKS
+        ],
+        make_command=f"make all CASE={params['case']}",
     )
+
+
+_FORMAT_ORDER = {".png": 0, ".svg": 1, ".pdf": 2, ".csv": 3, ".md": 4, ".tex": 5}
+
+
+def _artifact_view(artifact: dict[str, Any]) -> dict[str, Any]:
+    files = sorted(artifact["files"], key=lambda f: (_FORMAT_ORDER.get(Path(f).suffix, 9), f))
+    images = [f for f in files if f.endswith(".png")]
+    return {
+        **artifact,
+        "skipped": artifact.get("skipped", ""),
+        "image": images[0] if images else None,
+        "links": [{"href": f, "label": Path(f).suffix.lstrip(".").upper()} for f in files],
+    }
+
+
+def _is_year(unit: str) -> bool:
+    return unit.strip().lower() in {"year", "years", "fiscal year"}
+
+
+def _shown(value: Any, unit: str) -> str:
+    """A claim's value as a reader expects it: grouped digits, no trailing zeros."""
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if _is_year(unit) else f"{value:,}"
+    return "" if value is None else str(value)
