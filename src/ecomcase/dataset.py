@@ -25,6 +25,7 @@ from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.errors import DataError, Problem
 from ecomcase.fuzzy import TOLERANCE
 from ecomcase.params import document_citations, load_params
+from ecomcase.strategy import framework_problems
 
 PACKAGE_FILE = "datapackage.json"
 #: Tables without which no case can be built.
@@ -141,6 +142,10 @@ def load_case(case: str) -> CaseData:
                 problems += exc.problems
         elif "schema" not in resource and resource.get("format") == "yaml":
             documents[resource["name"]] = _read_yaml(path)
+            if resource["name"] == "frameworks":
+                # checked here too, so `make validate` and notebook 01 stop on a malformed file
+                found = framework_problems(documents["frameworks"])
+                problems += [Problem(_rel(path), problem) for problem in found]
     data = CaseData(tables, documents, package)
     problems += domain_problems(case, data, params)
     if problems:

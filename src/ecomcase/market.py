@@ -28,3 +28,86 @@ def concentration_ratio(shares: pd.Series, k: int) -> float:
 def herfindahl(shares: pd.Series) -> float:
     """Herfindahl-Hirschman index on the 0-10,000 scale (shares as fractions)."""
     return float(((shares * 100) ** 2).sum())
+
+
+def concentration_numbers(
+    platforms: pd.DataFrame, own_group: str, value: str = "mau_10k"
+) -> list[tuple[str, float | int | bool, str, str]]:
+    """``(key, value, unit, description)`` of the concentration measures, keyed ``mau_*``.
+
+    Shares are of the listed platforms' total: a user of two apps counts twice.
+    CRk for k larger than the number of platforms/groups is the whole market (1.0).
+    """
+    by_platform = platform_shares(platforms, value)["share"]
+    by_group = group_shares(platforms, value)
+    own = by_group.loc[by_group["owner_group"] == own_group, "share"]
+    return [
+        (
+            "mau_total_10k",
+            float(platforms[value].sum()),
+            "10,000 users",
+            "MAU of the listed platforms added up",
+        ),
+        ("mau_platforms_count", int(len(platforms)), "platforms", "platforms listed"),
+        ("mau_groups_count", int(len(by_group)), "groups", "owning groups of the listed platforms"),
+        (
+            "mau_share_own_group",
+            float(own.sum()),
+            "share",
+            f"MAU share of the platforms owned by {own_group}",
+        ),
+        (
+            "mau_share_top_platform",
+            float(by_platform.max()),
+            "share",
+            "MAU share of the largest platform",
+        ),
+        (
+            "mau_cr2_platforms",
+            concentration_ratio(by_platform, 2),
+            "share",
+            "CR2: MAU share of the two largest platforms",
+        ),
+        (
+            "mau_cr4_platforms",
+            concentration_ratio(by_platform, 4),
+            "share",
+            "CR4: MAU share of the four largest platforms",
+        ),
+        (
+            "mau_hhi_platforms",
+            herfindahl(by_platform),
+            "index",
+            "HHI of platform MAU shares (0-10,000)",
+        ),
+        (
+            "mau_share_top2_groups",
+            concentration_ratio(by_group["share"], 2),
+            "share",
+            "CR2: MAU share of the two largest groups",
+        ),
+        (
+            "mau_cr4_groups",
+            concentration_ratio(by_group["share"], 4),
+            "share",
+            "CR4: MAU share of the four largest groups",
+        ),
+        (
+            "mau_hhi_groups",
+            herfindahl(by_group["share"]),
+            "index",
+            "HHI of group MAU shares (0-10,000)",
+        ),
+    ]
+
+
+def hhi_band(hhi: float, moderate: float = 1500, high: float = 2500) -> str:
+    """``unconcentrated`` / ``moderately concentrated`` / ``highly concentrated``.
+
+    Default thresholds are those of the 2010 US Horizontal Merger Guidelines.
+    """
+    if hhi > high:
+        return "highly concentrated"
+    if hhi >= moderate:
+        return "moderately concentrated"
+    return "unconcentrated"
