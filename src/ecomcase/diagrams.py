@@ -135,7 +135,12 @@ def _fit(box: Box, width: float, size: float) -> _Placed:
     for part, lines in (("header", box.header), ("body", box.body)):
         for k, line in enumerate(lines):
             text, fs = wrap(
-                line.text, inner, size * line.scale, line.weight, line.style, line.bullet
+                line.text,
+                inner,
+                max(FONT_FLOOR, size * line.scale),
+                line.weight,
+                line.style,
+                line.bullet,
             )
             if k:
                 y += line.space_before * fs / 72 * 1.2
@@ -669,10 +674,38 @@ def draw(frameworks: dict[str, Any], section: str) -> Figure:
     return DIAGRAMS[section](frameworks[section], company)
 
 
-__all__ = [
-    "DIAGRAMS",
-    "Extents",
-    "draw",
-    "rendered_extents",
-    "wrap",
-]
+def record(
+    out: Any,
+    frameworks: dict[str, Any],
+    section: str,
+    artifact_id: str,
+    title: str,
+    reproduces: str | None = None,
+    draw_section: Callable[[dict[str, Any]], Figure] | None = None,
+    table: Callable[[dict[str, Any]], Any] | None = None,
+) -> Any:
+    """Draw ``section`` and record it with ``out`` (an :class:`~ecomcase.outputs.Outputs`).
+
+    The figure is saved with the section's items as its table (or ``table(section)``);
+    a section the case does not have is recorded as skipped, with the reason.
+    ``draw_section`` replaces the section's own diagram. Returns something to display:
+    the figure as a PNG image, or the reason it was skipped.
+    """
+    from IPython.display import Image, Markdown
+
+    from ecomcase.plots import figure_bytes
+    from ecomcase.strategy import absent_reason, framework_table
+
+    reason = absent_reason(frameworks, section, out.case)
+    if reason is not None:
+        out.skip(artifact_id, title, reason, reproduces=reproduces)
+        return Markdown(f"*Not drawn: {reason}.*")
+    data = frameworks[section]
+    fig = draw_section(data) if draw_section else draw(frameworks, section)
+    rows = table(data) if table else framework_table(data, section)
+    image = Image(data=figure_bytes(fig, "png", dpi=100))
+    out.figure(artifact_id, fig, title, reproduces=reproduces, table=rows)
+    return image
+
+
+__all__ = ["DIAGRAMS", "Extents", "draw", "record", "rendered_extents", "wrap"]

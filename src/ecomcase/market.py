@@ -33,7 +33,7 @@ def herfindahl(shares: pd.Series) -> float:
 def concentration_numbers(
     platforms: pd.DataFrame, own_group: str, value: str = "mau_10k"
 ) -> list[tuple[str, float | int | bool, str, str]]:
-    """``(key, value, unit, description)`` of the concentration measures, keyed ``mau_*``.
+    """``(key, value, unit, description)`` of the shares and counts, keyed ``mau_*``.
 
     Shares are of the listed platforms' total: a user of two apps counts twice.
     CRk for k larger than the number of platforms/groups is the whole market (1.0).
@@ -42,12 +42,6 @@ def concentration_numbers(
     by_group = group_shares(platforms, value)
     own = by_group.loc[by_group["owner_group"] == own_group, "share"]
     return [
-        (
-            "mau_total_10k",
-            float(platforms[value].sum()),
-            "10,000 users",
-            "MAU of the listed platforms added up",
-        ),
         ("mau_platforms_count", int(len(platforms)), "platforms", "platforms listed"),
         ("mau_groups_count", int(len(by_group)), "groups", "owning groups of the listed platforms"),
         (
@@ -75,12 +69,6 @@ def concentration_numbers(
             "CR4: MAU share of the four largest platforms",
         ),
         (
-            "mau_hhi_platforms",
-            herfindahl(by_platform),
-            "index",
-            "HHI of platform MAU shares (0-10,000)",
-        ),
-        (
             "mau_share_top2_groups",
             concentration_ratio(by_group["share"], 2),
             "share",
@@ -91,12 +79,6 @@ def concentration_numbers(
             concentration_ratio(by_group["share"], 4),
             "share",
             "CR4: MAU share of the four largest groups",
-        ),
-        (
-            "mau_hhi_groups",
-            herfindahl(by_group["share"]),
-            "index",
-            "HHI of group MAU shares (0-10,000)",
         ),
     ]
 

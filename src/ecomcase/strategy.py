@@ -38,13 +38,13 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.errors import FrameworkError
@@ -126,6 +126,9 @@ class _Checker:
     def typed(self, value: Any, kind: Any, where: str) -> None:
         if kind == "texts":
             self.texts(value, where)
+        elif kind == "year or null":
+            if value is not None:
+                self.typed(value, int, where)
         elif kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.add(where, f"expected a year (integer), got {_kind(value)} {value!r}")
@@ -211,15 +214,9 @@ def _check_section(name: str, section: Any, check: _Checker) -> None:
         phases = check.records(
             section.get("phases"),
             f"{where}, field 'phases'",
-            {"name": str, "start": (int, type(None)), "end": (int, type(None))},
+            {"name": str, "start": "year or null", "end": "year or null"},
             {"start_basis": str, "example": str},
         )
-        for i, phase in enumerate(phases, 1):
-            for key in ("start", "end"):
-                if isinstance(phase.get(key), bool):
-                    check.add(
-                        f"{where}, field 'phases', item {i}, field '{key}'", "expected a year"
-                    )
         _check_years(phases, f"{where}, field 'phases'", check)
 
 
@@ -390,7 +387,7 @@ def mau_bar_chart(shares: pd.DataFrame, own_group: str) -> plt.Figure:
             va="center",
             fontsize=8,
         )
-    ax.set_xlabel("Average monthly active users (10,000 people)")
+    ax.set_xlabel("Average monthly active users (10,000 people); share of the listed total")
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
@@ -403,67 +400,100 @@ def mau_bar_chart(shares: pd.DataFrame, own_group: str) -> plt.Figure:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=GREY))
         names.append("other groups")
     ax.legend(handles, names, loc="lower right")
-    ax.set_title("E-commerce platforms by monthly active users (share of the listed total)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    years = sorted(shares["year"].unique()) if "year" in shares else []
+    when = f", {years[0]}" if len(years) == 1 else ""
+    ax.set_title(f"E-commerce platforms by monthly active users{when}")
     return fig
 
 
-@dataclass(frozen=True)
-class _Phase:
-    name: str
-    start: int | None
-    end: int | None
+#: Phase bars in greys, so they do not read as milestone categories.
+_PHASE_GREYS = ["#3B3B3B", "#5E5E5E", "#7A7A7A"]
 
 
 def _short(text: str, limit: int) -> str:
     return textwrap.shorten(text, width=limit, placeholder=" \u2026")
 
 
-def strategy_phase_timeline(
-    milestones: pd.DataFrame, phases: list[dict[str, Any]], label_chars: int = 88
-) -> plt.Figure:
-    """Milestones as a dated list, with the strategy phases as bars beside them.
+def phase_spans(milestones: pd.DataFrame, phases: list[dict[str, Any]]) -> pd.DataFrame:
+    """Milestones in date order with a ``phases`` column: the strategy phases under way then.
 
-    ``milestones`` has ``year``, ``date`` (may be empty), ``event``, ``category``;
-    ``phases`` are the ``strategic_sequence`` phases (``start``/``end`` year or None:
-    an open end runs to the last milestone, an undated phase gets no bar).
-    Event texts are shortened to ``label_chars`` characters (the table keeps them whole).
+    A phase runs from its ``start`` year to its ``end`` year (open: to the present);
+    an undated phase (``start`` None) covers no milestone.
     """
     rows = milestones.copy()
     rows["date"] = rows["date"].fillna("").astype(str)
     rows = rows.sort_values(["year", "date"], kind="stable").reset_index(drop=True)
-    steps = [_Phase(p["name"], p.get("start"), p.get("end")) for p in phases]
+
+    def running(year: int) -> str:
+        names = [
+            p["name"]
+            for p in phases
+            if p.get("start") is not None
+            and p["start"] <= year
+            and (p.get("end") is None or year <= p["end"])
+        ]
+        return "; ".join(names)
+
+    rows["phases"] = [running(int(y)) for y in rows["year"]]
+    return rows[["year", "date", "event", "category", "phases"]]
+
+
+def strategy_phase_timeline(
+    milestones: pd.DataFrame, sequence: dict[str, Any], label_chars: int = 90
+) -> plt.Figure:
+    """The milestones as a dated list, with the strategy phases as numbered bars beside them.
+
+    ``milestones`` has ``year``, ``date`` (may be empty), ``event``, ``category``;
+    ``sequence`` is a ``strategic_sequence`` section: ``phases`` in the order the source
+    gives them, each with ``start``/``end`` years (an open end runs to the last
+    milestone; an undated phase gets no bar). Event texts are shortened to
+    ``label_chars`` characters; the table behind the figure keeps them whole.
+    """
+    phases = sequence["phases"]
+    rows = phase_spans(milestones, phases)
     categories = list(dict.fromkeys(rows["category"]))
-    colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
-    n, k = len(rows), len(steps)
-    fig = plt.figure(figsize=(10.0, 1.5 + 0.21 * n))
-    bar_width = 0.055
-    ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(n - 0.4, -1.6)
+    # yellow is too faint for small markers on white
+    marker_colours = [c for c in PALETTE if c != "#F0E442"]
+    colours = {c: marker_colours[i % len(marker_colours)] for i, c in enumerate(categories)}
+    n, k = len(rows), len(phases)
+    row_in = 0.2
+    starred = any(is_our_reading(p.get("start_basis")) for p in phases)
+    notes = [
+        sequence.get("dating_note", ""),
+        "* Start year is our reading, not stated in the source." if starred else "",
+        f"Source: {sequence.get('source', '')}.",
+    ]
+    notes = [textwrap.fill(t, 150) for t in notes if t.strip(" .:Source")]
+    note_lines = sum(t.count("\n") + 1 for t in notes)
+    top_in, bottom_in = 0.9, 0.55 + 0.16 * note_lines
+    height = top_in + bottom_in + row_in * (n + 1)
+    fig = plt.figure(figsize=(10.0, height))
+    ax = fig.add_axes((0.01, bottom_in / height, 0.98, (height - top_in - bottom_in) / height))
+    ax.set_xlim(0, 10.0 * 0.98)  # x in inches
+    ax.set_ylim(n - 0.5, -1.5)
     ax.axis("off")
-    text_x = 0.02 + bar_width * k + 0.10
-    for i, row in enumerate(rows.itertuples(index=False)):
-        when = row.date or str(row.year)
-        ax.text(text_x - 0.085, i, when, va="center", ha="left", fontsize=7.5, color="#333333")
-        ax.plot(text_x - 0.008, i, "o", ms=5, color=colours[row.category])
-        ax.text(text_x, i, _short(row.event, label_chars), va="center", ha="left", fontsize=7.5)
+    bar_w, bar_gap = 0.32, 0.08
+    date_x = 0.15 + k * (bar_w + bar_gap) + 0.1
+    text_x = date_x + 1.05
     years = rows["year"].to_numpy()
-    for j, step in enumerate(steps):
-        x = 0.02 + bar_width * j
-        ax.text(
-            x + bar_width * 0.4,
-            -1.0,
-            f"{j + 1}",
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-        )
-        if step.start is None:
+    for i, row in enumerate(rows.itertuples(index=False)):
+        if i % 2 == 0:
+            ax.axhspan(i - 0.5, i + 0.5, xmin=date_x / 9.8, color="#F2F2F2", lw=0, zorder=0)
+        ax.text(date_x, i, row.date or str(row.year), va="center", fontsize=7.5, color="#333333")
+        ax.plot(text_x - 0.12, i, "o", ms=5, color=colours[row.category])
+        ax.text(text_x, i, _short(row.event, label_chars), va="center", fontsize=7.5)
+    for j, phase in enumerate(phases):
+        x = 0.15 + j * (bar_w + bar_gap)
+        centre = x + bar_w / 2
+        ax.text(centre, -1.0, f"{j + 1}", ha="center", va="center", fontsize=10, fontweight="bold")
+        colour = _PHASE_GREYS[j % len(_PHASE_GREYS)]
+        start, end = phase.get("start"), phase.get("end")
+        if start is None:
             ax.text(
-                x + bar_width * 0.4,
-                n / 2,
-                "not dated",
+                centre,
+                (n - 1) / 2,
+                f"{phase['name']} (not dated)",
                 rotation=90,
                 ha="center",
                 va="center",
@@ -471,40 +501,23 @@ def strategy_phase_timeline(
                 color=GREY,
             )
             continue
-        inside = np.flatnonzero((years >= step.start) & (years <= (step.end or years.max())))
+        inside = np.flatnonzero((years >= start) & (years <= (end or years.max())))
         if inside.size == 0:
             continue
-        top, bottom = inside.min() - 0.4, inside.max() + 0.4
-        open_end = step.end is None
-        ax.add_patch(
-            plt.Rectangle(
-                (x, top),
-                bar_width * 0.8,
-                bottom - top,
-                color=PALETTE[j % len(PALETTE)],
-                alpha=0.85,
-                linewidth=0,
-            )
-        )
-        label = f"{step.name} ({year_span(step.start, step.end)})"
+        top, bottom = inside.min() - 0.45, inside.max() + 0.45
+        ax.add_patch(plt.Rectangle((x, top), bar_w, bottom - top, color=colour, lw=0))
+        mark = " *" if is_our_reading(phase.get("start_basis")) else ""
         ax.text(
-            x + bar_width * 0.4,
+            centre,
             (top + bottom) / 2,
-            label,
+            f"{phase['name']}: {year_span(start, end)}{mark}",
             rotation=90,
             ha="center",
             va="center",
-            fontsize=7.5,
+            fontsize=8,
             color="white",
             fontweight="bold",
         )
-        if open_end:
-            ax.annotate(
-                "",
-                (x + bar_width * 0.4, bottom + 0.5),
-                (x + bar_width * 0.4, bottom),
-                arrowprops={"arrowstyle": "-|>", "color": PALETTE[j % len(PALETTE)]},
-            )
     handles = [plt.Line2D([], [], marker="o", ls="", color=colours[c]) for c in categories]
     fig.legend(
         handles,
@@ -512,13 +525,15 @@ def strategy_phase_timeline(
         loc="lower center",
         ncol=min(len(categories), 7),
         fontsize=8,
-        bbox_to_anchor=(0.5, 0.0),
+        bbox_to_anchor=(0.5, (0.1 + 0.16 * note_lines) / height),
     )
-    order = " \u2192 ".join(f"{j + 1} {s.name.lower()}" for j, s in enumerate(steps))
+    fig.text(0.012, 0.08 / height, "\n".join(notes), fontsize=7, color="#444444", va="bottom")
+    order = " \u2192 ".join(f"({j + 1}) {p['name'].lower()}" for j, p in enumerate(phases))
     fig.suptitle(
-        f"Strategic development sequence on the milestone timeline: {order}",
-        fontsize=10,
+        f"Strategic development sequence on the milestone timeline:\n{order}",
+        fontsize=10.5,
         fontweight="bold",
-        y=0.97,
+        y=1 - 0.1 / height,
+        va="top",
     )
     return fig
