@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -151,3 +153,141 @@ def test_weight_moved_to_a_better_rated_subcriterion_never_lowers_the_score(weig
     before = fuzzy.evaluate(system, [1.0], weights, membership, scores).score
     after = fuzzy.evaluate(system, [1.0], moved, membership, scores).score
     assert after >= before - 1e-9
+
+
+def test_normalise_names_what_it_rescaled_and_stays_quiet_otherwise():
+    membership = [[2 * x for x in row] for row in R[:2]] + R[2:]
+    with pytest.warns(UserWarning, match=r"membership row A11 \(sum 2\).*membership row A12"):
+        result = fuzzy.evaluate(SYSTEM, A, B, membership, SCORES, normalise=True)
+    assert result.score == pytest.approx(89.60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fuzzy.evaluate(SYSTEM, A, B, R, SCORES, normalise=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sub_weights": [0, 0, 0, 0] + B[4:]}, "sub-criterion weights of A1 are all zero"),
+        ({"membership": [[0] * 5] + R[1:]}, "membership row A11 are all zero"),
+    ],
+)
+def test_normalise_refuses_all_zero_groups(kwargs, message):
+    args = {"criterion_weights": A, "sub_weights": B, "membership": R, "grade_scores": SCORES}
+    args.update(kwargs)
+    with pytest.raises(FuzzyInputError, match=message):
+        fuzzy.evaluate(SYSTEM, **args, normalise=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"membership": [[np.nan, 1, 0, 0, 0]] + R[1:]},
+            r"missing or infinite value at row 1, col",
+        ),
+        ({"membership": R[:3] + [[0.6, 0.2, 0.1, 0.2, 0]] + R[4:]}, r"row 4 \(A14\) sums to 1.1"),
+        ({"sub_weights": B[:3] + [-0.5] + B[4:]}, "negative value at entry 4"),
+        ({"grade_scores": ["a", "b", "c", "d", "e"]}, "grade scores should be one row of numbers"),
+        ({"criterion_weights": "0.3 0.25 0.3 0.15"}, "criterion weights should be numbers"),
+        ({"membership": [row[:1] for row in R]}, "at least 2 grades"),
+    ],
+)
+def test_more_bad_inputs_name_the_place(kwargs, message):
+    args = {"criterion_weights": A, "sub_weights": B, "membership": R, "grade_scores": SCORES}
+    args.update(kwargs)
+    with pytest.raises(FuzzyInputError, match=message):
+        fuzzy.evaluate(SYSTEM, **args)
+
+
+def test_an_empty_index_system_is_refused():
+    with pytest.raises(FuzzyInputError, match="no sub-criteria"):
+        fuzzy.IndexSystem.from_pairs([])
+
+
+# Two-level systems of random shape: 2-4 criteria with 1-3 sub-criteria each, 2-5 grades.
+@st.composite
+def two_level_cases(draw):
+    sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=4))
+    grades = draw(st.integers(2, 5))
+    n = sum(sizes)
+    positive = st.floats(0.01, 1)
+    crit = np.array(draw(st.lists(positive, min_size=len(sizes), max_size=len(sizes))))
+    sub = np.array(draw(st.lists(positive, min_size=n, max_size=n)))
+    membership = draw(arrays(np.float64, (n, grades), elements=positive))
+    pairs = [(f"C{i}", f"C{i}S{j}") for i, size in enumerate(sizes) for j in range(size)]
+    system = fuzzy.IndexSystem.from_pairs(pairs)
+    for rows in system.groups:
+        sub[list(rows)] /= sub[list(rows)].sum()
+    scores = np.sort(draw(arrays(np.float64, grades, elements=st.floats(0, 100))))[::-1]
+    return system, crit / crit.sum(), sub, membership / membership.sum(1, keepdims=True), scores
+
+
+@settings(max_examples=60, deadline=None)
+@given(two_level_cases(), st.sampled_from(fuzzy.OPERATORS))
+def test_every_level_sums_to_one(case, operator):
+    system, crit, sub, membership, scores = case
+    result = fuzzy.evaluate(system, crit, sub, membership, scores, operator)
+    np.testing.assert_allclose(result.first_level.sum(axis=1), 1.0)
+    assert result.comprehensive.sum() == pytest.approx(1.0)
+    assert scores.min() - 1e-9 <= result.score <= scores.max() + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(two_level_cases(), st.sampled_from(fuzzy.OPERATORS), st.randoms(use_true_random=False))
+def test_permuting_criteria_with_their_groups_changes_nothing(case, operator, random):
+    system, crit, sub, membership, scores = case
+    order = list(range(len(system.criteria)))
+    random.shuffle(order)
+    rows = [r for c in order for r in system.groups[c]]
+    pairs = [(system.criteria[c], system.sub_criteria[r]) for c in order for r in system.groups[c]]
+    permuted = fuzzy.IndexSystem.from_pairs(pairs)
+    base = fuzzy.evaluate(system, crit, sub, membership, scores, operator)
+    moved = fuzzy.evaluate(permuted, crit[order], sub[rows], membership[rows], scores, operator)
+    assert moved.score == pytest.approx(base.score)
+    np.testing.assert_allclose(moved.comprehensive, base.comprehensive, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(two_level_cases(), st.floats(0, 1))
+def test_criterion_weight_moved_to_a_better_criterion_never_lowers_the_score(case, t):
+    system, crit, sub, membership, scores = case
+    level1 = fuzzy.evaluate(system, crit, sub, membership, scores).first_level @ scores
+    best, worst = int(np.argmax(level1)), int(np.argmin(level1))
+    moved = crit.copy()
+    moved[best] += t * moved[worst]
+    moved[worst] -= t * crit[worst]
+    before = fuzzy.evaluate(system, crit, sub, membership, scores).score
+    after = fuzzy.evaluate(system, moved, sub, membership, scores).score
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(two_level_cases(), st.data())
+def test_membership_moved_to_a_better_grade_never_lowers_the_score(case, data):
+    system, crit, sub, membership, scores = case
+    row = data.draw(st.integers(0, membership.shape[0] - 1))
+    worse = data.draw(st.integers(1, membership.shape[1] - 1))
+    better = data.draw(st.integers(0, worse - 1))
+    share = data.draw(st.floats(0, 1)) * membership[row, worse]
+    moved = membership.copy()
+    moved[row, worse] -= share
+    moved[row, better] += share
+    before = fuzzy.evaluate(system, crit, sub, membership, scores).score
+    after = fuzzy.evaluate(system, crit, sub, moved, scores).score
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(two_level_cases(), st.sampled_from(fuzzy.OPERATORS), st.integers(0, 2**32 - 1))
+def test_stacked_inputs_give_the_same_scores_as_one_at_a_time(case, operator, seed):
+    system, crit, sub, membership, scores = case
+    rng = np.random.default_rng(seed)
+    stack = rng.dirichlet(np.ones(membership.shape[1]), size=(4, membership.shape[0]))
+    crit_draws = rng.dirichlet(np.ones(crit.size), size=4)
+    batched = fuzzy.batch_scores(system, crit_draws, sub, stack, scores, operator)
+    single = [
+        fuzzy.evaluate(system, crit_draws[k], sub, stack[k], scores, operator).score
+        for k in range(4)
+    ]
+    np.testing.assert_allclose(batched, single, atol=1e-9)

@@ -4,14 +4,13 @@ Conventions: a weight vector ``w`` has one entry per row of a membership
 matrix ``R`` (rows: (sub-)criteria, columns: grades). Composition
 ``B = w ∘ R`` uses one of four operators:
 
-=====================  ======================  ===================================
-name                   formula                 note
-=====================  ======================  ===================================
-``weighted_average``   M(·,⊕): b_j = Σ w_i r_ij  keeps all information; sums to 1
-``zadeh``              M(∧,∨): b_j = max min    main-factor; normalised afterwards
-``product_max``        M(·,∨): b_j = max w_i r_ij  normalised afterwards
-``min_bounded_sum``    M(∧,⊕): b_j = min(1, Σ min(w_i, r_ij))  normalised afterwards
-=====================  ======================  ===================================
+- ``weighted_average``, M(·,⊕): ``b_j = Σ_i w_i r_ij``; keeps all the
+  information and sums to 1 by itself;
+- ``zadeh``, M(∧,∨): ``b_j = max_i min(w_i, r_ij)``; main-factor determined;
+- ``product_max``, M(·,∨): ``b_j = max_i w_i r_ij``;
+- ``min_bounded_sum``, M(∧,⊕): ``b_j = min(1, Σ_i min(w_i, r_ij))``.
+
+The last three are normalised to sum to 1 after composing.
 
 The score of a result vector is its dot product with the grade-score vector
 (e.g. 100/80/60/40/20); the grade is the one of maximum membership.
@@ -19,6 +18,7 @@ The score of a result vector is its dot product with the grade-score vector
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,50 +32,103 @@ TOLERANCE = 1e-6
 
 
 def _as_array(values: ArrayLike, name: str, ndim: int) -> NDArray[np.float64]:
-    array = np.asarray(values, dtype=float)
+    """``values`` as a float array of ``ndim`` dimensions, finite and non-negative."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise FuzzyInputError(f"{name} should be numbers, got {values!r}") from None
     if array.ndim != ndim:
         raise FuzzyInputError(f"{name} should have {ndim} dimension(s), got shape {array.shape}")
     if not np.all(np.isfinite(array)):
-        raise FuzzyInputError(f"{name} holds a missing or infinite value")
+        where = _position(np.argwhere(~np.isfinite(array))[0])
+        raise FuzzyInputError(f"{name} holds a missing or infinite value at {where}")
     if np.any(array < 0):
-        raise FuzzyInputError(f"{name} holds a negative value")
+        where = _position(np.argwhere(array < 0)[0])
+        raise FuzzyInputError(f"{name} holds a negative value at {where}")
     return array
 
 
+def _position(index: NDArray) -> str:
+    """1-based position of an entry, for messages: 'entry 3' or 'row 2, column 4'."""
+    if len(index) == 1:
+        return f"entry {int(index[0]) + 1}"
+    return f"row {int(index[0]) + 1}, column {int(index[1]) + 1}"
+
+
 def check_unit_sum(values: NDArray[np.float64], name: str, axis: int = -1) -> None:
-    totals = np.sum(values, axis=axis)
-    bad = np.flatnonzero(np.abs(np.atleast_1d(totals) - 1.0) > TOLERANCE)
+    """Raise when ``values`` (summed along ``axis``) do not sum to 1 within :data:`TOLERANCE`."""
+    totals = np.atleast_1d(np.sum(values, axis=axis))
+    bad = np.flatnonzero(np.abs(totals - 1.0) > TOLERANCE)
     if bad.size:
         first = int(bad[0])
         raise FuzzyInputError(
-            f"{name} should sum to 1; entry {first + 1} sums to {np.atleast_1d(totals)[first]:.6g}"
+            f"{name} should sum to 1; entry {first + 1} sums to {totals[first]:.6g} "
+            "(pass normalise=True to rescale with a warning)"
         )
 
 
 def compose(weights: ArrayLike, membership: ArrayLike, operator: str = "weighted_average"):
     """Result vector(s) ``w ∘ R``.
 
-    ``weights`` may be one vector (n,) or a stack of draws (k, n); the result is
-    (m,) or (k, m) for ``membership`` of shape (n, m). Operators other than the
-    weighted average are normalised to sum to 1 (an all-zero row stays zero).
+    ``weights`` is one vector (n,) or a stack of draws (k, n); ``membership`` is
+    one matrix (n, m) or a stack (k, n, m). Stacks broadcast against each other,
+    so the result is (m,) or (k, m). Operators other than the weighted average
+    are normalised to sum to 1 (an all-zero row stays zero).
     """
+    check_operator(operator)
     w = np.asarray(weights, dtype=float)
     r = np.asarray(membership, dtype=float)
+    if w.ndim < 1 or r.ndim < 2 or w.shape[-1] == 0 or r.shape[-2] != w.shape[-1]:
+        raise FuzzyInputError(
+            f"weights of shape {w.shape} do not fit membership of shape {r.shape}"
+        )
     if operator == "weighted_average":
-        return w @ r
-    wx = w[..., :, None]
-    if operator == "zadeh":
-        raw = np.max(np.minimum(wx, r), axis=-2)
-    elif operator == "product_max":
-        raw = np.max(wx * r, axis=-2)
-    elif operator == "min_bounded_sum":
-        raw = np.minimum(1.0, np.sum(np.minimum(wx, r), axis=-2))
-    else:
+        if r.ndim == 2:
+            return w @ r
+        # batched matrix product: (..., 1, n) @ (..., n, m) -> (..., m)
+        return np.matmul(w[..., None, :], r)[..., 0, :]
+    return _compose_rows(
+        operator,
+        [w[..., i, None] for i in range(w.shape[-1])],
+        [r[..., i, :] for i in range(w.shape[-1])],
+    )
+
+
+def _compose_rows(operator: str, weights: list[NDArray], rows: list[NDArray]) -> NDArray:
+    """Non-additive composition, one (weight, membership row) pair at a time.
+
+    ``weights[i]`` broadcasts against ``rows[i]`` (e.g. (k, 1) against (m,));
+    working row by row in place avoids a (draws, rows, grades) intermediate.
+    """
+    raw = _combine(operator, weights[0], rows[0])
+    term = np.empty_like(raw)
+    for weight, row in zip(weights[1:], rows[1:], strict=True):
+        _combine(operator, weight, row, out=term)
+        if operator == "min_bounded_sum":
+            np.add(raw, term, out=raw)
+        else:
+            np.maximum(raw, term, out=raw)
+    if operator == "min_bounded_sum":
+        np.minimum(1.0, raw, out=raw)
+    total = raw.sum(axis=-1, keepdims=True)
+    # an all-zero result stays zero
+    np.divide(raw, total, out=raw, where=total > 0)
+    return raw
+
+
+def _combine(operator: str, weight: NDArray, row: NDArray, out: NDArray | None = None) -> NDArray:
+    """The 'product' of one weight with one membership row: min, or the ordinary product."""
+    if operator == "product_max":
+        return np.multiply(weight, row, out=out)
+    return np.minimum(weight, row, out=out)
+
+
+def check_operator(operator: str) -> None:
+    """Raise a clear error for an operator name that is not one of :data:`OPERATORS`."""
+    if operator not in OPERATORS:
         raise FuzzyInputError(
             f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})"
         )
-    total = raw.sum(axis=-1, keepdims=True)
-    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
 @dataclass(frozen=True)
@@ -92,6 +145,8 @@ class IndexSystem:
     @classmethod
     def from_pairs(cls, pairs: Sequence[tuple[str, str]]) -> IndexSystem:
         """From (criterion, sub-criterion) pairs in membership-row order."""
+        if not pairs:
+            raise FuzzyInputError("the index system has no sub-criteria")
         criteria = tuple(dict.fromkeys(c for c, _ in pairs))
         subs = tuple(s for _, s in pairs)
         if len(set(subs)) != len(subs):
@@ -109,8 +164,18 @@ class Evaluation:
 
     first_level: NDArray[np.float64]  # (criteria, grades): one result vector per criterion
     comprehensive: NDArray[np.float64]  # (grades,)
-    score: float | None
-    grade_index: int
+    score: float | None  # comprehensive vector · grade scores, in the grade scores' unit
+    grade_index: int  # grade of maximum membership (0 = first grade)
+
+
+def _normalised(values: NDArray, name: str, changed: list[str]) -> NDArray:
+    """``values`` divided by its sum; records ``name`` in ``changed`` when that moved it."""
+    total = values.sum()
+    if total <= 0:
+        raise FuzzyInputError(f"{name} are all zero and cannot be normalised")
+    if abs(total - 1.0) > TOLERANCE:
+        changed.append(f"{name} (sum {total:.6g})")
+    return values / total
 
 
 def validate_inputs(
@@ -121,7 +186,13 @@ def validate_inputs(
     grade_scores: ArrayLike | None = None,
     normalise: bool = False,
 ) -> tuple[NDArray, NDArray, NDArray]:
-    """Check shapes and sums; returns the arrays (normalised only when asked)."""
+    """Check shapes, signs and sums; returns (criterion weights, sub-weights, membership).
+
+    Every weight group and membership row must sum to 1 within :data:`TOLERANCE`.
+    With ``normalise=True`` a group or row that does not is divided by its sum
+    instead, and a :class:`UserWarning` names what was rescaled; an all-zero
+    group or row is an error either way.
+    """
     a = _as_array(criterion_weights, "criterion weights", 1)
     b = _as_array(sub_weights, "sub-criterion weights", 1)
     r = _as_array(membership, "membership matrix", 2)
@@ -132,36 +203,64 @@ def validate_inputs(
             f"{b.size} sub-criterion weights and {r.shape[0]} membership rows "
             f"for {len(system.sub_criteria)} sub-criteria"
         )
+    if r.shape[1] < 2:
+        raise FuzzyInputError(f"the membership matrix needs at least 2 grades, got {r.shape[1]}")
     if grade_scores is not None:
-        scores = np.asarray(grade_scores, dtype=float)
-        if scores.ndim != 1 or not np.all(np.isfinite(scores)):
-            raise FuzzyInputError(
-                f"grade scores should be one row of numbers, got {grade_scores!r}"
-            )
-        if scores.size != r.shape[1]:
-            raise FuzzyInputError(f"{scores.size} grade scores for {r.shape[1]} grades")
+        check_grade_scores(grade_scores, r.shape[1])
     if normalise:
-        import warnings
-
-        warnings.warn("normalising weights and membership rows to sum to 1", stacklevel=2)
-        a = a / a.sum()
+        changed: list[str] = []
+        a = _normalised(a, "criterion weights", changed)
         b = b.copy()
-        for rows in system.groups:
-            b[list(rows)] /= b[list(rows)].sum()
-        r = r / r.sum(axis=1, keepdims=True)
+        for crit, rows in zip(system.criteria, system.groups, strict=True):
+            b[list(rows)] = _normalised(b[list(rows)], f"sub-criterion weights of {crit}", changed)
+        r = np.stack(
+            [
+                _normalised(row, f"membership row {code}", changed)
+                for code, row in zip(system.sub_criteria, r, strict=True)
+            ]
+        )
+        if changed:
+            warnings.warn(
+                "normalising to sum to 1: " + "; ".join(changed), UserWarning, stacklevel=2
+            )
     check_unit_sum(a, "criterion weights")
     for crit, rows in zip(system.criteria, system.groups, strict=True):
         check_unit_sum(b[list(rows)], f"sub-criterion weights of {crit}")
-    check_unit_sum(r, "membership rows")
+    row_totals = r.sum(axis=1)
+    bad = np.flatnonzero(np.abs(row_totals - 1.0) > TOLERANCE)
+    if bad.size:
+        first = int(bad[0])
+        raise FuzzyInputError(
+            f"membership rows should sum to 1; row {first + 1} "
+            f"({system.sub_criteria[first]}) sums to {row_totals[first]:.6g} "
+            "(pass normalise=True to rescale with a warning)"
+        )
     return a, b, r
+
+
+def check_grade_scores(grade_scores: ArrayLike, grades: int) -> NDArray[np.float64]:
+    """``grade_scores`` as a finite vector of one score per grade, or a clear error."""
+    try:
+        scores = np.asarray(grade_scores, dtype=float)
+    except (TypeError, ValueError):
+        scores = np.array([np.nan])
+    if scores.ndim != 1 or not np.all(np.isfinite(scores)):
+        raise FuzzyInputError(f"grade scores should be one row of numbers, got {grade_scores!r}")
+    if scores.size != grades:
+        raise FuzzyInputError(f"{scores.size} grade scores for {grades} grades")
+    return scores
 
 
 def first_level(
     system: IndexSystem, sub_weights: NDArray, membership: NDArray, operator: str
 ) -> NDArray[np.float64]:
-    """One result vector per criterion; ``sub_weights`` may be (n,) or (k, n)."""
+    """One result vector per criterion.
+
+    ``sub_weights`` is (n,) or a stack (k, n); ``membership`` is (n, m) or a
+    stack (k, n, m). Returns (criteria, m) or (k, criteria, m).
+    """
     rows = [
-        compose(sub_weights[..., list(group)], membership[list(group)], operator)
+        compose(sub_weights[..., list(group)], membership[..., list(group), :], operator)
         for group in system.groups
     ]
     return np.stack(rows, axis=-2)
@@ -177,10 +276,7 @@ def evaluate(
     normalise: bool = False,
 ) -> Evaluation:
     """The two-level evaluation: criteria vectors, comprehensive vector, score, grade."""
-    if operator not in OPERATORS:
-        raise FuzzyInputError(
-            f"unknown operator '{operator}' (expected one of: {', '.join(OPERATORS)})"
-        )
+    check_operator(operator)
     a, b, r = validate_inputs(
         system, criterion_weights, sub_weights, membership, grade_scores, normalise
     )
@@ -188,6 +284,41 @@ def evaluate(
     comprehensive = compose(a, level1, operator)
     score = None if grade_scores is None else float(comprehensive @ np.asarray(grade_scores, float))
     return Evaluation(level1, comprehensive, score, int(np.argmax(comprehensive)))
+
+
+def batch_scores(
+    system: IndexSystem,
+    criterion_weights: NDArray,
+    sub_weights: NDArray,
+    membership: NDArray,
+    grade_scores: ArrayLike,
+    operator: str = "weighted_average",
+) -> NDArray[np.float64]:
+    """Scores of many evaluations at once, without validation (callers validate once).
+
+    Any of ``criterion_weights`` (c,) | (k, c), ``sub_weights`` (n,) | (k, n) and
+    ``membership`` (n, m) | (k, n, m) may be a stack of k draws; returns (k,)
+    (or a 0-d array when nothing is stacked).
+    """
+    check_operator(operator)
+    scores = np.asarray(grade_scores, dtype=float)
+    a = np.asarray(criterion_weights, dtype=float)
+    b = np.asarray(sub_weights, dtype=float)
+    r = np.asarray(membership, dtype=float)
+    if operator == "weighted_average" and r.ndim == 2:
+        # linear in everything: score = sum_c a_c sum_(i in c) b_i (r_i . v)
+        row_scores = r @ scores  # (n,)
+        per_criterion = np.stack(
+            [b[..., list(g)] @ row_scores[list(g)] for g in system.groups], axis=-1
+        )
+        return np.sum(a * per_criterion, axis=-1)
+    if operator == "weighted_average":
+        level1 = first_level(system, b, r, operator)
+        return compose(a, level1, operator) @ scores
+    # per-criterion vectors kept as a list: no (draws, criteria, grades) stack to allocate
+    level1_rows = [compose(b[..., list(g)], r[..., list(g), :], operator) for g in system.groups]
+    criterion_columns = [a[..., c, None] for c in range(len(system.criteria))]
+    return _compose_rows(operator, criterion_columns, level1_rows) @ scores
 
 
 def scores_for_weight_draws(
@@ -199,14 +330,27 @@ def scores_for_weight_draws(
     operator: str = "weighted_average",
 ) -> NDArray[np.float64]:
     """Scores for k draws of weights at once: (k, criteria) and (k, sub-criteria) -> (k,)."""
-    level1 = first_level(system, sub_draws, membership, operator)  # (k, c, m)
-    if operator == "weighted_average":
-        comprehensive = np.einsum("kc,kcm->km", criterion_draws, level1)
-    else:
-        comprehensive = np.stack(
-            [compose(criterion_draws[i], level1[i], operator) for i in range(len(level1))]
+    criterion_draws = np.asarray(criterion_draws, dtype=float)
+    sub_draws = np.asarray(sub_draws, dtype=float)
+    if criterion_draws.ndim != 2 or sub_draws.ndim != 2:
+        raise FuzzyInputError(
+            "weight draws should be 2-D (draws x weights), got shapes "
+            f"{criterion_draws.shape} and {sub_draws.shape}"
         )
-    return comprehensive @ np.asarray(grade_scores, float)
+    if criterion_draws.shape[0] != sub_draws.shape[0]:
+        raise FuzzyInputError(
+            f"{criterion_draws.shape[0]} criterion-weight draws but {sub_draws.shape[0]} "
+            "sub-criterion-weight draws"
+        )
+    if criterion_draws.shape[1] != len(system.criteria) or sub_draws.shape[1] != len(
+        system.sub_criteria
+    ):
+        raise FuzzyInputError(
+            f"draws of {criterion_draws.shape[1]} criterion and {sub_draws.shape[1]} "
+            f"sub-criterion weights for {len(system.criteria)} criteria and "
+            f"{len(system.sub_criteria)} sub-criteria"
+        )
+    return batch_scores(system, criterion_draws, sub_draws, membership, grade_scores, operator)
 
 
 def implied_panel_size(membership: ArrayLike, largest: int = 1000, tol: float = 1e-6) -> int | None:
