@@ -9,6 +9,19 @@ import time
 from ecomcase.errors import EcomcaseError
 
 
+def _skip_unused_format_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+
+    nbformat (through papermill) imports jsonschema, which imports
+    ``rfc3987_syntax`` when it is installed (jupyterlab brings it) to check the
+    'iri' string format; that package compiles a grammar at import, about
+    1.5 s here, and notebook validation never uses the format. Marking the
+    module absent makes jsonschema skip that one checker, in this process only.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ecomcase", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -25,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "run":
             cmd.add_argument("--notebook", required=True)
     args = parser.parse_args(argv)
+    _skip_unused_format_checker()
 
     from ecomcase import pipeline
 

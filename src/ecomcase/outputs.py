@@ -55,7 +55,7 @@ class Outputs:
 
     def __post_init__(self) -> None:
         self.paths = case_paths(self.case)
-        self.params = load_params(self.case)
+        self.params = load_params(self.case, check_sections=False)
         if self.stage.exists():
             shutil.rmtree(self.stage)
         self.stage.mkdir(parents=True)

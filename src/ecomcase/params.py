@@ -106,10 +106,13 @@ def _default_type(default: Any) -> type | tuple[type, ...] | None:
     return type(default)
 
 
-def load_params(case: str) -> dict[str, Any]:
+def load_params(case: str, *, check_sections: bool = True) -> dict[str, Any]:
     """Read and validate ``params/<case>.yaml``; defaults filled in.
 
-    Raises :class:`CaseError` for an unknown case and :class:`ParamsError`
+    ``check_sections=False`` skips checking the notebook sections against the
+    notebooks' ``parameters`` cells (papermill's parser, slow to import): for
+    code running inside a notebook, whose parameters papermill has already
+    injected from a checked file. Raises :class:`CaseError` for an unknown case and :class:`ParamsError`
     naming the file and key for anything malformed.
     """
     paths = case_paths(case)
@@ -130,10 +133,12 @@ def load_params(case: str) -> dict[str, Any]:
         ) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values at the top level")
-    return validate_params(raw, path)
+    return validate_params(raw, path, check_sections)
 
 
-def validate_params(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def validate_params(
+    raw: dict[str, Any], path: Path, check_sections: bool = True
+) -> dict[str, Any]:
     problems: list[str] = []
     for key in raw:
         if key not in TOP_LEVEL:
@@ -151,14 +156,14 @@ def validate_params(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             problems.append(f"key '{key}' should be {expected}, got {_type_name(value)} {value!r}")
         params[key] = value
     if not problems:
-        problems += _check_values(params, path)
+        problems += _check_values(params, path, check_sections)
     if problems:
         raise ParamsError(f"{path}: " + "; ".join(problems))
     params["short_name"] = params["short_name"] or params["company"]
     return params
 
 
-def _check_values(params: dict[str, Any], path: Path) -> list[str]:
+def _check_values(params: dict[str, Any], path: Path, check_sections: bool) -> list[str]:
     problems = []
     if params["case"] != path.stem:
         problems.append(f"key 'case' is '{params['case']}' but the file is {path.name}")
@@ -183,7 +188,8 @@ def _check_values(params: dict[str, Any], path: Path) -> list[str]:
         if not isinstance(section, dict):
             problems.append(f"notebooks.{notebook} should be a mapping, got {_type_name(section)}")
             continue
-        problems += _check_notebook_section(notebook, section)
+        if check_sections:
+            problems += _check_notebook_section(notebook, section)
     return problems
 
 

@@ -15,6 +15,8 @@ from ecomcase.fileio import atomic_write_text, dumps_json, write_if_changed
 from ecomcase.params import load_params, notebook_parameters
 
 KERNEL = "python3"
+#: Quiet the kernel's start-up notices (e.g. about its local TCP transport); errors still show.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def split_params(case: str) -> list[str]:
@@ -66,6 +68,7 @@ def run_notebook(case: str, notebook: str) -> Path:
             kernel_name=KERNEL,
             cwd=str(NOTEBOOKS_DIR),
             progress_bar=False,
+            extra_arguments=KERNEL_ARGS,
         )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)
