@@ -1,0 +1,261 @@
+"""``make bench``: what a rebuild costs against the least it could cost.
+
+Runs in a throw-away copy of the project (sharing ``src/`` and ``.venv``) and
+prints one table, medians of ``--repeat`` runs:
+
+- full rebuild: ``make all`` with generated outputs removed;
+- floor: the same notebooks' code, parameters injected as papermill would,
+  executed one after another in ONE Python process (same files written);
+- ratio of the two, the headline figure;
+- no-op: ``make all`` with everything up to date;
+- one change: only the fuzzy grade scores changed in the params; which
+  notebooks reran and how long it took;
+- Monte Carlo: weight draws through the two-level evaluation, vectorised vs a
+  plain Python loop over the same draws;
+- peak memory (largest resident set of any process) of a full rebuild, from
+  ``/usr/bin/time -v``; with ``BENCH_SETUP=1`` also a first-time venv build.
+
+The figures are written to ``reports/bench.json`` as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ecomcase.verify import project_copy  # noqa: E402
+
+TIME = Path("/usr/bin/time")
+RAN = re.compile(r"\] \w+: running (\S+) \.\.\.")
+
+
+def run(project: Path, *args: str, env: dict | None = None) -> tuple[float, str, int]:
+    """Wall time, stderr and peak RSS (KiB, 0 when unknown) of a command in ``project``."""
+    env = {**os.environ, "ECOMCASE_ROOT": str(project), **(env or {})}
+    cmd = list(args)
+    use_time = TIME.is_file()
+    if use_time:
+        cmd = [str(TIME), "-f", "__peak_rss_kib=%M", *cmd]
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(args)} failed in {project}:\n{done.stdout}\n{done.stderr}")
+    peak = 0
+    if use_time:
+        match = re.search(r"__peak_rss_kib=(\d+)", done.stderr)
+        peak = int(match.group(1)) if match else 0
+    return wall, done.stderr, peak
+
+
+def clean(project: Path, case: str) -> None:
+    for folder in (project / "reports" / case, project / "data" / "processed" / case):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def floor_script(case: str) -> str:
+    """Python code that runs the notebooks' code for ``case`` in the current process."""
+    return f"""
+import contextlib, io, os, sys
+import matplotlib
+matplotlib.use("Agg")
+import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
+from IPython.display import display
+from papermill.parameterize import parameterize_notebook
+from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
+from ecomcase.params import load_params, notebook_parameters
+
+params = load_params({case!r})
+transform = TransformerManager().transform_cell
+os.chdir(NOTEBOOKS_DIR)
+for name in NOTEBOOKS:
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{{name}}.ipynb", as_version=4)
+    nb = parameterize_notebook(nb, notebook_parameters(params, name))
+    code = "\\n".join(
+        transform(c.source) for c in nb.cells if c.cell_type == "code"
+    )
+    namespace = {{"__name__": "__main__", "display": display}}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, name, "exec"), namespace)
+"""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def bench_pipeline(project: Path, case: str, repeat: int) -> dict:
+    make = ["make", "--no-print-directory", "all", f"CASE={case}"]
+    full, peaks = [], []
+    for _ in range(repeat):
+        clean(project, case)
+        wall, _, peak = run(project, *make)
+        full.append(wall)
+        peaks.append(peak)
+    py = str(project / ".venv" / "bin" / "python")
+    script = project / "floor.py"
+    script.write_text(floor_script(case))
+    floor = []
+    for _ in range(repeat):
+        clean(project, case)
+        floor.append(run(project, py, str(script))[0])
+    # leave a complete build behind for the no-op and one-change runs
+    clean(project, case)
+    run(project, *make)
+    noop = [run(project, *make)[0] for _ in range(max(repeat, 5))]
+
+    params = project / "params" / f"{case}.yaml"
+    original = params.read_text(encoding="utf-8")
+    one_change, reran = [], []
+    for i in range(repeat):
+        changed = re.sub(
+            r"grade_scores:.*",
+            f"grade_scores: [100, 80, 60, 40, {20 + (i % 2) + 1}]",
+            original,
+            count=1,
+        )
+        if changed == original:
+            sys.exit(f"bench: no 'grade_scores:' line in {params} to change")
+        params.write_text(changed, encoding="utf-8")
+        wall, stderr, _ = run(project, *make)
+        one_change.append(wall)
+        reran = RAN.findall(stderr)
+        params.write_text(original, encoding="utf-8")
+    run(project, *make)
+    return {
+        "full_rebuild_s": median(full),
+        "floor_s": median(floor),
+        "ratio_full_to_floor": median(full) / median(floor),
+        "noop_s": median(noop),
+        "one_change_s": median(one_change),
+        "one_change_reran": reran,
+        "peak_rss_mib": max(peaks) / 1024 if any(peaks) else None,
+        "runs": {"full": full, "floor": floor, "noop": noop, "one_change": one_change},
+    }
+
+
+def bench_monte_carlo(project: Path, case: str, draws: int, repeat: int) -> dict:
+    """The case's own two-level evaluation under ``draws`` Dirichlet weight draws."""
+    import numpy as np
+    import yaml
+
+    from ecomcase import fuzzy, fuzzy_case, fuzzy_sensitivity
+
+    params = yaml.safe_load((project / "params" / f"{case}.yaml").read_text(encoding="utf-8"))
+    section = (params.get("notebooks") or {}).get("04_fuzzy_evaluation") or {}
+    setup = fuzzy_case.load(
+        project / "data" / "processed" / case,
+        section.get("criterion_weights"),
+        section.get("sub_weights"),
+        section.get("grade_scores"),
+    )
+    system, a, b, membership, scores = setup.inputs
+    crit, sub = fuzzy_sensitivity.dirichlet_weight_draws(system, a, b, 50.0, draws, seed=1)
+
+    def vectorised():
+        return fuzzy.scores_for_weight_draws(system, crit, sub, membership, scores)
+
+    def loop():
+        return fuzzy_sensitivity.scores_for_weight_draws_loop(
+            system, crit, sub, membership, scores
+        )
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fast = vectorised()
+        times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    slow = loop()
+    loop_s = time.perf_counter() - started
+    return {
+        "mc_draws": draws,
+        "mc_vectorised_s": median(times),
+        "mc_loop_s": loop_s,
+        "mc_speedup": loop_s / median(times),
+        "mc_same_scores": bool(np.allclose(fast, slow)),
+    }
+
+
+def bench_setup(repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            venv = Path(tmp) / "venv"
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run(
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                 "--disable-pip-version-check", "-r", str(ROOT / "requirements.lock")],
+                check=True,
+                capture_output=True,
+            )
+            times.append(time.perf_counter() - started)
+    return {"venv_build_s": median(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", default="alibaba")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--draws", type=int, default=100_000)
+    parser.add_argument("--output", type=Path, default=ROOT / "reports" / "bench.json")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    results: dict = {
+        "case": args.case,
+        "repeat": args.repeat,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+    with tempfile.TemporaryDirectory(prefix="ecomcase-bench-") as tmp:
+        project = project_copy(Path(tmp) / "project", [args.case], root=ROOT)
+        results.update(bench_pipeline(project, args.case, args.repeat))
+        results.update(bench_monte_carlo(project, args.case, args.draws, args.repeat))
+    if os.environ.get("BENCH_SETUP") == "1":
+        results.update(bench_setup(1))
+    results["bench_s"] = time.perf_counter() - started
+
+    rows = [
+        ("full rebuild (make all, outputs removed)", f"{results['full_rebuild_s']:.2f} s"),
+        ("floor (same notebooks, one process)", f"{results['floor_s']:.2f} s"),
+        ("ratio full / floor", f"{results['ratio_full_to_floor']:.2f}x  (target <= 2.0)"),
+        ("no-op (make all, up to date)", f"{results['noop_s']:.3f} s  (target <= 0.3)"),
+        ("one change (fuzzy grade scores)", f"{results['one_change_s']:.2f} s"),
+        ("  notebooks rerun", ", ".join(results["one_change_reran"]) or "none"),
+        ("peak memory of a full rebuild", f"{results['peak_rss_mib']:.0f} MiB"
+         if results["peak_rss_mib"] else "unknown (no /usr/bin/time)"),
+        (f"Monte Carlo {args.draws:,} draws, vectorised", f"{results['mc_vectorised_s']:.3f} s"
+         "  (target <= 0.3)"),
+        ("  plain Python loop, same draws", f"{results['mc_loop_s']:.2f} s"),
+        ("  speed-up", f"{results['mc_speedup']:.0f}x  (target >= 50); same scores: "
+         f"{'yes' if results['mc_same_scores'] else 'NO'}"),
+    ]
+    if "venv_build_s" in results:
+        rows.append(("first-time venv build", f"{results['venv_build_s']:.0f} s"))
+    width = max(len(label) for label, _ in rows)
+    print(f"ecomcase bench, case {args.case}, medians of {args.repeat} runs "
+          f"({os.cpu_count()} cores, Python {platform.python_version()})")
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"  written to {args.output} ({results['bench_s']:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    main()
