@@ -36,14 +36,16 @@ def test_counts_and_shares():
     assert table["share"].tolist() == pytest.approx([0.6, 0.2, 0.2])
 
 
-def test_summary_numbers():
-    numbers = {k: v for k, v, *_ in timeline.summary_numbers(EVENTS, 2010, 2013)}
+def test_case_numbers():
+    numbers = {k: v for k, v, *_ in timeline.total_numbers(EVENTS, 2010, 2013)}
+    modes = ["holding_ma", "equity_investment", "strategic_cooperation"]
+    numbers.update({k: v for k, v, *_ in timeline.mode_numbers(EVENTS, modes)})
     assert numbers["events_total"] == 5
     assert numbers["countries_count"] == 3
     assert numbers["mode_count_equity_investment"] == 3
     assert numbers["mode_share_holding_ma"] == pytest.approx(0.2)
-    assert numbers["equity_share_asia"] == pytest.approx(2 / 3)
-    assert numbers["equity_share_us_in_sg"] == pytest.approx(1.0)
+    assert numbers["equity_investment_share_asia"] == pytest.approx(2 / 3)
+    assert numbers["equity_investment_share_top3_countries"] == pytest.approx(1.0)
     assert numbers["events_in_2011"] == 0
 
 

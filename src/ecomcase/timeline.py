@@ -1,22 +1,107 @@
 """Aggregations of the overseas-events table (one row per event).
 
-All functions take the cleaned events (notebook 01's ``events.csv``) and return
-plain DataFrames; counts are numbers of events, shares are fractions of 1.
+All functions take the cleaned events (notebook 01's ``events.csv``: ``year``,
+``mode``, ``iso2``, ``continent``, ``industry``, ``market_type``, optional
+``amount_usd_m``) and return plain DataFrames or ``(key, value, unit,
+description)`` number tuples; counts are numbers of events, shares are
+fractions of 1. Nothing here knows a company, a country or a year: entry modes
+come from the case's data package, windows and years from the notebook's
+parameters.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
-from ecomcase.dataset import MODES
+from ecomcase.claims import check_claims, load_claims
+from ecomcase.errors import ParamsError
+
+Number = tuple[str, Any, str, str]
 
 
-def events_by_year(events: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
-    """Events per year over ``first..last`` (zero for a year without events), by mode."""
+def slug(text: str) -> str:
+    """``"North America"`` -> ``"north_america"``: a name usable in a number key."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).casefold()).strip("_")
+
+
+def label(code: str, labels: dict[str, str] | None = None) -> str:
+    """Display label of a code: from ``labels`` when given, else the code humanised."""
+    if labels and code in labels:
+        return str(labels[code])
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def enum_values(package: dict[str, Any] | None, resource: str, field: str) -> list[str]:
+    """The values a data-package field allows (its ``enum`` constraint), in order;
+    empty when the package does not declare them."""
+    for res in (package or {}).get("resources", []):
+        if res.get("name") != resource:
+            continue
+        for fld in res.get("schema", {}).get("fields", []):
+            if fld.get("name") == field:
+                return [str(v) for v in fld.get("constraints", {}).get("enum", [])]
+    return []
+
+
+def ordered_values(declared: Sequence[str], values: Iterable[Any]) -> list[str]:
+    """``declared`` values first (their order), then any other of ``values`` in order of
+    appearance: a stable order, so a category keeps its colour across figures."""
+    seen = list(dict.fromkeys(str(v) for v in values if pd.notna(v)))
+    return list(declared) + [v for v in seen if v not in declared]
+
+
+def modes_from_package(package: dict[str, Any] | None, events: pd.DataFrame) -> list[str]:
+    """Entry modes in display order: the ``mode`` enumeration of the data package's
+    ``events`` resource, then any mode found only in the data."""
+    return ordered_values(enum_values(package, "events", "mode"), events["mode"])
+
+
+def year_window(value: Any, name: str) -> tuple[int, int] | None:
+    """A ``[first, last]`` parameter as a pair of ints (None stays None)."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or value[0] > value[1]
+    ):
+        raise ParamsError(f"parameter '{name}' should be [first, last] years, got {value!r}")
+    return int(value[0]), int(value[1])
+
+
+def year_periods(value: Any, years: Iterable[int], name: str) -> list[tuple[int, int]]:
+    """A list of ``[first, last]`` periods; None gives one period spanning ``years``."""
+    if value is None:
+        years = [int(y) for y in years]
+        return [(min(years), max(years))] if years else []
+    if not isinstance(value, list | tuple):
+        raise ParamsError(f"parameter '{name}' should be a list of [first, last], got {value!r}")
+    return [year_window(period, name) for period in value]  # type: ignore[misc]
+
+
+def events_by_year(
+    events: pd.DataFrame,
+    first: int,
+    last: int,
+    categories: Sequence[str] | None = None,
+    column: str = "mode",
+) -> pd.DataFrame:
+    """Events per year over ``first..last`` (zero for a year without events), one
+    column per value of ``column`` (``categories`` in that order; default: the
+    values found, sorted), and ``total``."""
+    if categories is None:
+        categories = sorted(events[column].dropna().unique())
     years = pd.RangeIndex(first, last + 1, name="year")
     table = (
-        pd.crosstab(events["year"], events["mode"])
-        .reindex(index=years, columns=list(MODES), fill_value=0)
+        pd.crosstab(events["year"], events[column])
+        .reindex(index=years, columns=list(categories), fill_value=0)
         .astype(int)
     )
     table["total"] = table.sum(axis=1)
@@ -38,71 +123,387 @@ def counts(events: pd.DataFrame, column: str) -> pd.DataFrame:
     return table
 
 
-def peak_year(by_year: pd.DataFrame) -> int:
-    """The first year with the most events."""
-    return int(by_year.loc[by_year["total"].idxmax(), "year"])
+def cross_counts(
+    events: pd.DataFrame,
+    rows: str,
+    columns: str,
+    column_order: Sequence[str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Events per ``rows`` value (largest total first, ties by name) and ``columns``
+    value, with ``total``; ``top`` keeps the largest rows only."""
+    table = pd.crosstab(events[rows], events[columns])
+    if column_order is not None:
+        table = table.reindex(columns=list(column_order), fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table = table.reset_index().sort_values(["total", rows], ascending=[False, True], kind="stable")
+    if top is not None:
+        table = table.head(top)
+    table.columns.name = None
+    return table.reset_index(drop=True)
+
+
+def country_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per target country: ``iso2``, ``name``, ``continent``, ``events``, ``share``."""
+    names = events.drop_duplicates("iso2").set_index("iso2")
+    table = counts(events, "iso2")
+    table.insert(1, "name", table["iso2"].map(names["country"]))
+    table.insert(2, "continent", table["iso2"].map(names["continent"]))
+    return table
+
+
+def continent_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per continent: ``name``, ``events``, ``share``."""
+    return counts(events, "continent").rename(columns={"continent": "name"})
+
+
+def market_table(by_country: pd.DataFrame, by_continent: pd.DataFrame) -> pd.DataFrame:
+    """Country and continent counts in one table (``level``: country or continent)."""
+    countries = by_country.assign(level="country")
+    continents = by_continent.assign(level="continent", iso2="", continent=by_continent["name"])
+    columns = ["level", "iso2", "name", "continent", "events", "share"]
+    return pd.concat([countries[columns], continents[columns]], ignore_index=True)
+
+
+def read_processed(folder: Path, name: str) -> pd.DataFrame | None:
+    """A processed table ``<folder>/<name>.csv`` (blank cells missing, other text
+    kept: "NA" is Namibia), or None when the case has no such table."""
+    path = folder / f"{name}.csv"
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def history_figures(
+    periods: Sequence[tuple[int, int]], paper_numbers: Sequence[int] = (2, 3)
+) -> list[tuple[str, str | None, tuple[int, int] | None]]:
+    """``(artifact id, reproduces, period)`` of each milestone timeline: the first
+    periods stand for the paper's history figures ``paper_numbers``; a paper figure
+    without a period gets period None (to be skipped); later periods are new figures."""
+    out: list[tuple[str, str | None, tuple[int, int] | None]] = []
+    for i, number in enumerate(paper_numbers):
+        period = periods[i] if i < len(periods) else None
+        out.append((f"paper_figure_{number}", f"paper Figure {number}", period))
+    for first, last in periods[len(paper_numbers) :]:
+        out.append((f"history_{first}_{last}", None, (first, last)))
+    return out
+
+
+def checked_claims(path: Path, numbers: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """The case's claims whose number this notebook records, checked against ``numbers``
+    (the report step checks them all again, with every notebook's numbers)."""
+    claims = [c for c in load_claims(path) if c.get("number") in numbers]
+    return check_claims(claims, numbers)
+
+
+def peak_year(by_year: pd.DataFrame, column: str = "total") -> int:
+    """The first year with the largest ``column``."""
+    return int(by_year.loc[by_year[column].idxmax(), "year"])
 
 
 def is_inverted_v(by_year: pd.DataFrame, start: int, end: int) -> bool:
-    """True when counts fall after ``start`` to a low and rise again by ``end``.
+    """True when counts fall after ``start`` and rise again by ``end``.
 
-    Read as the paper describes 2015-2018: the years between are below the
-    first year, and the last year is above the year before it.
+    The reading of an "inverted V" peak-trough-recovery: every year strictly
+    between is below the first year, and the last year is above the year before it.
     """
     totals = by_year.set_index("year")["total"]
     inner = totals.loc[start + 1 : end - 1]
     return bool((inner < totals[start]).all() and totals[end] > totals[end - 1])
 
 
-def summary_numbers(
-    events: pd.DataFrame, first: int, last: int
-) -> list[tuple[str, object, str, str]]:
-    """The numbers the paper's claims are checked against: (key, value, unit, description)."""
+def total_numbers(events: pd.DataFrame, first: int, last: int) -> list[Number]:
+    """Totals, the peak year, events per year and the numbers of countries,
+    continents and industries."""
     by_year = events_by_year(events, first, last)
     totals = by_year.set_index("year")["total"]
-    countries = counts(events, "iso2").set_index("iso2")["share"]
-    modes = counts(events, "mode").set_index("mode")
-    equity = events[events["mode"] == "equity_investment"]
-    equity_continents = counts(equity, "continent").set_index("continent")["share"]
-    equity_countries = counts(equity, "iso2").set_index("iso2")["share"]
-    out: list[tuple[str, object, str, str]] = [
+    out: list[Number] = [
         ("events_total", len(events), "events", f"overseas events {first}-{last}"),
         ("events_peak_year", peak_year(by_year), "year", "year with the most events"),
-        ("countries_count", int(events["iso2"].nunique()), "countries", "target countries/regions"),
+        ("events_peak_count", int(totals.max()), "events", "events in the peak year"),
+        ("events_years_count", last - first + 1, "years", "years covered"),
+        (
+            "countries_count",
+            int(events["iso2"].nunique()),
+            "countries",
+            "target countries/regions",
+        ),
         (
             "continents_count",
             int(events["continent"].nunique()),
             "continents",
             "continents reached",
         ),
-        ("industries_count", int(events["industry"].nunique()), "industries", "target industries"),
+        (
+            "industries_count",
+            int(events["industry"].nunique()),
+            "industries",
+            "target industries",
+        ),
     ]
     out += [(f"events_in_{y}", int(n), "events", f"events in {y}") for y, n in totals.items()]
-    if {2015, 2018} <= set(totals.index):
-        out.append(
-            ("inverted_v_2015_2018", is_inverted_v(by_year, 2015, 2018), "", "inverted V 2015-2018")
-        )
-    for iso2 in ("US", "IN", "IL", "SG"):
-        out.append(
-            (f"share_events_{iso2}", float(countries.get(iso2, 0.0)), "share", f"{iso2} share")
-        )
-    for mode in MODES:
-        count = int(modes["events"].get(mode, 0))
-        out.append((f"mode_count_{mode}", count, "events", f"{mode} events"))
-        share = float(modes["share"].get(mode, 0.0))
-        out.append((f"mode_share_{mode}", share, "share", f"{mode} share of events"))
-    for continent in ("Asia", "North America", "Europe"):
-        key = "equity_share_" + continent.lower().replace(" ", "_")
-        share = float(equity_continents.get(continent, 0.0))
-        out.append((key, share, "share", f"share of equity investments in {continent}"))
-    top3 = float(sum(equity_countries.get(c, 0.0) for c in ("US", "IN", "SG")))
-    out.append(("equity_share_us_in_sg", top3, "share", "equity investments in US, IN, SG"))
     return out
 
 
-def fortune_numbers(fortune: pd.DataFrame) -> list[tuple[str, object, str, str]]:
-    """Rank and revenue per edition, and places gained from the first to the last edition."""
-    out: list[tuple[str, object, str, str]] = []
+def share_numbers(events: pd.DataFrame, column: str, key: str = "{}") -> list[Number]:
+    """``count_events_<value>`` and ``share_events_<value>`` for every value of
+    ``column``; ``key`` formats the value into the key (e.g. a slug)."""
+    out: list[Number] = []
+    for row in counts(events, column).itertuples(index=False):
+        value = getattr(row, column)
+        name = key.format(value)
+        out.append((f"count_events_{name}", int(row.events), "events", f"events in {value}"))
+        out.append(
+            (f"share_events_{name}", float(row.share), "share", f"share of events in {value}")
+        )
+    return out
+
+
+def place_numbers(events: pd.DataFrame) -> list[Number]:
+    """Counts and shares of events for every country (ISO2 key) and every
+    continent (slug key), and the country with the most events."""
+    countries = counts(events, "iso2")
+    out = share_numbers(events, "iso2")
+    out += [
+        (f"count_events_{slug(c)}", int(n), "events", f"events in {c}")
+        for c, n in counts(events, "continent")[["continent", "events"]].itertuples(index=False)
+    ]
+    out += [
+        (f"share_events_{slug(c)}", float(s), "share", f"share of events in {c}")
+        for c, s in counts(events, "continent")[["continent", "share"]].itertuples(index=False)
+    ]
+    if not countries.empty:
+        out.append(("top_country", str(countries["iso2"].iloc[0]), "", "country with most events"))
+    return out
+
+
+def mode_numbers(
+    events: pd.DataFrame, modes: Sequence[str], top_countries: int = 3
+) -> list[Number]:
+    """Per entry mode: count, share, first year, leading industry, share in each
+    continent (``<mode>_share_<continent>``), and the share of its ``top_countries``
+    largest host countries (``<mode>_share_top<k>_countries``, named in
+    ``<mode>_top<k>_countries``)."""
+    out: list[Number] = []
+    total = len(events)
+    for mode in modes:
+        subset = events[events["mode"] == mode]
+        n = len(subset)
+        out.append((f"mode_count_{mode}", n, "events", f"{mode} events"))
+        out.append(
+            (f"mode_share_{mode}", n / total if total else 0.0, "share", f"{mode} share of events")
+        )
+        if n == 0:
+            continue
+        out.append((f"first_year_{mode}", int(subset["year"].min()), "year", f"first {mode} event"))
+        industries = counts(subset, "industry")
+        out.append(
+            (
+                f"top_industry_{mode}",
+                str(industries["industry"].iloc[0]),
+                "",
+                f"commonest industry of {mode}",
+            )
+        )
+        for continent, share in counts(subset, "continent")[["continent", "share"]].itertuples(
+            index=False
+        ):
+            out.append(
+                (
+                    f"{mode}_share_{slug(continent)}",
+                    float(share),
+                    "share",
+                    f"share of {mode} events in {continent}",
+                )
+            )
+        hosts = counts(subset, "iso2").head(top_countries)
+        out.append(
+            (
+                f"{mode}_share_top{top_countries}_countries",
+                float(hosts["share"].sum()),
+                "share",
+                f"share of {mode} events in its {top_countries} largest host countries",
+            )
+        )
+        out.append(
+            (
+                f"{mode}_top{top_countries}_countries",
+                ", ".join(hosts["iso2"]),
+                "",
+                f"the {top_countries} largest host countries of {mode}",
+            )
+        )
+    return out
+
+
+def window_numbers(by_year: pd.DataFrame, window: tuple[int, int] | None) -> list[Number]:
+    """``inverted_v_<start>_<end>`` for the parameter window (nothing without one)."""
+    if window is None:
+        return []
+    start, end = window
+    years = set(by_year["year"])
+    if not {start, end} <= years or end - start < 2:
+        raise ParamsError(
+            f"parameter 'inverted_v_window' {list(window)} must span at least three "
+            f"of the event years {min(years)}-{max(years)}"
+        )
+    return [
+        (
+            f"inverted_v_{start}_{end}",
+            is_inverted_v(by_year, start, end),
+            "",
+            f"events fall after {start} and rise again in {end}",
+        )
+    ]
+
+
+def turning_year_numbers(
+    events: pd.DataFrame, first: int, last: int, year: int | None, modes: Sequence[str]
+) -> list[Number]:
+    """Events per year before and from ``year``, whether the rate rose, and per
+    mode whether most of its events came from ``year`` on."""
+    if year is None:
+        return []
+    if not first < year <= last:
+        raise ParamsError(f"parameter 'turning_year' {year} must lie after {first} and by {last}")
+    before = events[events["year"] < year]
+    after = events[events["year"] >= year]
+    rate_before = len(before) / (year - first)
+    rate_after = len(after) / (last - year + 1)
+    out: list[Number] = [
+        (
+            f"events_per_year_before_{year}",
+            rate_before,
+            "events/year",
+            f"mean events per year {first}-{year - 1}",
+        ),
+        (
+            f"events_per_year_from_{year}",
+            rate_after,
+            "events/year",
+            f"mean events per year {year}-{last}",
+        ),
+        (
+            f"events_rate_higher_from_{year}",
+            bool(rate_after > rate_before),
+            "",
+            f"more events per year from {year} on",
+        ),
+    ]
+    for mode in modes:
+        subset = events[events["mode"] == mode]
+        if subset.empty:
+            continue
+        share = float((subset["year"] >= year).mean())
+        out.append(
+            (f"{mode}_share_from_{year}", share, "share", f"share of {mode} events from {year} on")
+        )
+        out.append(
+            (
+                f"{mode}_mostly_from_{year}",
+                bool(share > 0.5),
+                "",
+                f"most {mode} events from {year} on",
+            )
+        )
+    return out
+
+
+def amount_numbers(
+    events: pd.DataFrame,
+    first: int,
+    last: int,
+    threshold: float | None,
+    window: tuple[int, int] | None,
+) -> list[Number]:
+    """Announced amounts (USD million; undisclosed amounts are left out, so sums are
+    lower bounds): the year with the largest disclosed sum, and the share of
+    disclosed amounts at or above ``threshold`` within ``window`` (all years without one)."""
+    if "amount_usd_m" not in events.columns:
+        return []
+    disclosed = events.dropna(subset=["amount_usd_m"])
+    out: list[Number] = [
+        ("amount_disclosed_count", len(disclosed), "events", "events with a disclosed amount")
+    ]
+    if disclosed.empty:
+        return out
+    by_year = (
+        disclosed.groupby("year")["amount_usd_m"]
+        .sum()
+        .reindex(range(first, last + 1), fill_value=0)
+    )
+    out.append(
+        (
+            "amount_peak_year",
+            int(by_year.idxmax()),
+            "year",
+            "year with the largest disclosed amount",
+        )
+    )
+    if threshold is None:
+        return out
+    start, end = window if window is not None else (first, last)
+    inside = disclosed[disclosed["year"].between(start, end)]
+    if inside.empty:
+        return out
+    share = float((inside["amount_usd_m"] >= threshold).mean())
+    tag = f"{threshold:g}m_{start}_{end}"
+    out.append(
+        (
+            f"amount_share_at_least_{tag}",
+            share,
+            "share",
+            f"disclosed amounts >= {threshold:g} USD m, {start}-{end}",
+        )
+    )
+    out.append(
+        (
+            f"amount_mostly_at_least_{tag}",
+            bool(share > 0.5),
+            "",
+            f"most disclosed amounts >= {threshold:g} USD m, {start}-{end}",
+        )
+    )
+    return out
+
+
+def _value(numbers: dict[str, dict[str, Any]], key: str, fmt: str = "{}") -> str:
+    return fmt.format(numbers[key]["value"])
+
+
+def year_text(
+    numbers: dict[str, dict[str, Any]],
+    window: tuple[int, int] | None,
+    turning_year: int | None,
+) -> str:
+    """Markdown sentence on the events per year, every figure read from ``numbers``."""
+    text = (
+        f"The data hold **{_value(numbers, 'events_total')}** events over "
+        f"{_value(numbers, 'events_years_count')} years; the busiest year is "
+        f"**{_value(numbers, 'events_peak_year')}** with "
+        f"{_value(numbers, 'events_peak_count')} events."
+    )
+    if window is not None:
+        start, end = window
+        shape = numbers[f"inverted_v_{start}_{end}"]["value"]
+        text += (
+            f" Counts {'do' if shape else 'do not'} fall after {start} and rise again in {end} "
+            f"(the inverted-V reading of {start}-{end} {'holds' if shape else 'does not hold'})."
+        )
+    if turning_year is not None:
+        before = _value(numbers, f"events_per_year_before_{turning_year}", "{:.1f}")
+        after = _value(numbers, f"events_per_year_from_{turning_year}", "{:.1f}")
+        text += (
+            f" Before {turning_year} there were {before} events a year, "
+            f"from {turning_year} on {after}."
+        )
+    return text
+
+
+def fortune_numbers(fortune: pd.DataFrame) -> list[Number]:
+    """Rank and revenue per edition, places gained from the first to the last
+    edition, and the number of editions."""
+    out: list[Number] = []
     for row in fortune.itertuples(index=False):
         out.append(
             (f"fortune_rank_{row.edition_year}", int(row.rank), "rank", "Fortune Global 500 rank")
@@ -116,8 +517,14 @@ def fortune_numbers(fortune: pd.DataFrame) -> list[tuple[str, object, str, str]]
                     "revenue as listed by Fortune",
                 )
             )
+    out.append(("fortune_editions_count", len(fortune), "editions", "Fortune editions listed"))
     if len(fortune) >= 2:
         ordered = fortune.sort_values("edition_year")
         gain = int(ordered["rank"].iloc[0] - ordered["rank"].iloc[-1])
         out.append(("fortune_rank_gain", gain, "places", "places gained, first to last edition"))
+        years = ordered["edition_year"].astype(int)
+        consecutive = bool((years.diff().dropna() == 1).all())
+        out.append(
+            ("fortune_consecutive", consecutive, "", "listed in every edition, first to last")
+        )
     return out
