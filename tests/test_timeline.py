@@ -372,7 +372,7 @@ def test_narrative_texts_quote_recorded_numbers():
     }
     text = timeline.year_text(recorded, (2002, 2005), 2003)
     assert "**10** events over 5 years" in text
-    assert "inverted-V reading of 2002-2005 holds" in text
+    assert "The years 2002-2005 show the inverted V" in text
     assert "Before 2003 there were 3.0 events a year, from 2003 on 1.3." in text
 
 
@@ -471,3 +471,10 @@ def test_event_figures_have_no_overlapping_text():
     finally:
         for fig in figures:
             plt.close(fig)
+
+
+def test_claims_text_counts_statuses():
+    checked = pd.DataFrame({"status": ["reproduced", "differs", "differs", "not_checkable"]})
+    text = timeline.claims_text(checked)
+    assert "Of the 4 claims" in text
+    assert "**1** reproduce, **2** differ and 1 cannot be checked" in text

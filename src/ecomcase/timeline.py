@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from ecomcase.claims import check_claims, load_claims
+from ecomcase.claims import check_claims, load_claims, status_counts
 from ecomcase.errors import ParamsError
 
 Number = tuple[str, Any, str, str]
@@ -194,6 +194,16 @@ def checked_claims(path: Path, numbers: dict[str, dict[str, Any]]) -> pd.DataFra
     (the report step checks them all again, with every notebook's numbers)."""
     claims = [c for c in load_claims(path) if c.get("number") in numbers]
     return check_claims(claims, numbers)
+
+
+def claims_text(checked: pd.DataFrame) -> str:
+    """One sentence counting the checked claims by status."""
+    counts = status_counts(checked)
+    return (
+        f"Of the {len(checked)} claims whose number this notebook computes, "
+        f"**{counts['reproduced']}** reproduce, **{counts['differs']}** differ and "
+        f"{counts['not_checkable']} cannot be checked."
+    )
 
 
 def peak_year(by_year: pd.DataFrame, column: str = "total") -> int:
@@ -467,8 +477,11 @@ def amount_numbers(
     return out
 
 
-def _value(numbers: dict[str, dict[str, Any]], key: str, fmt: str = "{}") -> str:
-    return fmt.format(numbers[key]["value"])
+def quote(numbers: dict[str, dict[str, Any]], key: str, fmt: str = "{}") -> str:
+    """A recorded number formatted for text; "n/a" when it could not be computed
+    (NaN is recorded as None)."""
+    value = numbers[key]["value"]
+    return "n/a" if value is None else fmt.format(value)
 
 
 def year_text(
@@ -478,21 +491,21 @@ def year_text(
 ) -> str:
     """Markdown sentence on the events per year, every figure read from ``numbers``."""
     text = (
-        f"The data hold **{_value(numbers, 'events_total')}** events over "
-        f"{_value(numbers, 'events_years_count')} years; the busiest year is "
-        f"**{_value(numbers, 'events_peak_year')}** with "
-        f"{_value(numbers, 'events_peak_count')} events."
+        f"The data hold **{quote(numbers, 'events_total')}** events over "
+        f"{quote(numbers, 'events_years_count')} years; the busiest year is "
+        f"**{quote(numbers, 'events_peak_year')}** with "
+        f"{quote(numbers, 'events_peak_count')} events."
     )
     if window is not None:
         start, end = window
         shape = numbers[f"inverted_v_{start}_{end}"]["value"]
         text += (
-            f" Counts {'do' if shape else 'do not'} fall after {start} and rise again in {end} "
-            f"(the inverted-V reading of {start}-{end} {'holds' if shape else 'does not hold'})."
+            f" The years {start}-{end} {'show' if shape else 'do not show'} the inverted V "
+            f"(every year between below {start}, and {end} above {end - 1})."
         )
     if turning_year is not None:
-        before = _value(numbers, f"events_per_year_before_{turning_year}", "{:.1f}")
-        after = _value(numbers, f"events_per_year_from_{turning_year}", "{:.1f}")
+        before = quote(numbers, f"events_per_year_before_{turning_year}", "{:.1f}")
+        after = quote(numbers, f"events_per_year_from_{turning_year}", "{:.1f}")
         text += (
             f" Before {turning_year} there were {before} events a year, "
             f"from {turning_year} on {after}."

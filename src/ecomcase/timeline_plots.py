@@ -148,7 +148,7 @@ def fortune_rank(fortune: pd.DataFrame, company: str) -> plt.Figure:
             fontsize=8,
             color=PALETTE[0],
         )
-    ax.set_ylim(max(500, fortune["rank"].max() + 40), 0)  # inverted: 1 = largest at the top
+    ax.set_ylim(max(500, fortune["rank"].max() + 40), 1)  # inverted: 1 = largest at the top
     ax.set_xticks(years)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
     ax.set_xlabel("Fortune Global 500 edition")

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecomcase.timeline import quote
+
 #: Market types in display order (dataset.clean_events writes these two values).
 MARKET_TYPES = ("mature", "emerging")
 
@@ -224,7 +226,7 @@ def dual_track_text(
     """Markdown summary of the test, every figure read from the recorded ``numbers``."""
 
     def value(key: str, fmt: str = "{}") -> str:
-        return fmt.format(numbers[key]["value"])
+        return quote(numbers, key, fmt)
 
     first, second = market_types[:2]
     acq = acquisition_mode
