@@ -343,9 +343,9 @@ def solutions_markdown(table: pd.DataFrame, grades: tuple[str, ...]) -> str:
         if row.get("note"):
             lines.append(f"- {row['family']}: no such vector ({row['note']})")
         else:
-            lines.append(
-                f"- {row['family']}: {sens.vector_label(row[list(grades)].to_numpy(float))}"
-            )
+            vector = row[list(grades)].to_numpy(float)
+            caveat = "" if row["non_negative"] else " (a grade would score below 0)"
+            lines.append(f"- {row['family']}: {sens.vector_label(vector)}{caveat}")
     return "\n".join(lines)
 
 
