@@ -478,3 +478,18 @@ def test_claims_text_counts_statuses():
     text = timeline.claims_text(checked)
     assert "Of the 4 claims" in text
     assert "**1** reproduce, **2** differ and 1 cannot be checked" in text
+
+
+def test_market_timing_numbers_and_text():
+    by_year = timeline.events_by_year(EVENTS, 2001, 2005, ("mature", "emerging"), column="market_type")
+    numbers = numbers_of(timeline_stats.market_timing_numbers(EVENTS, by_year))
+    assert numbers["market_count_mature"] == 5
+    assert numbers["market_share_emerging"] == pytest.approx(0.5)
+    # mature: 2001, 2001, 2002, 2003, 2005; emerging: 2002, 2002, 2002, 2005, 2005
+    assert numbers["market_mean_year_mature"] == pytest.approx(10012 / 5)
+    assert numbers["market_mean_year_emerging"] == pytest.approx(10016 / 5)
+    assert numbers["market_emerging_ahead_first_year"] == 2002
+    text = timeline_stats.market_timing_text({k: {"value": v} for k, v in numbers.items()})
+    assert "Emerging-market events first outnumber mature-market ones in 2002." in text
+    never = numbers_of(timeline_stats.market_timing_numbers(EVENTS, by_year.assign(emerging=0)))
+    assert never["market_emerging_ahead_first_year"] is None

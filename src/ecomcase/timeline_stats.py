@@ -216,6 +216,71 @@ def dual_track(
     )
 
 
+def market_timing_numbers(
+    events: pd.DataFrame,
+    by_year: pd.DataFrame,
+    market_types: Sequence[str] = MARKET_TYPES,
+    column: str = "market_type",
+) -> list[tuple[str, Any, str, str]]:
+    """When each market type was entered: count, share and mean year of its events,
+    and the first year in which the second type outnumbered the first
+    (``by_year``: events per year with one column per market type)."""
+    out: list[tuple[str, Any, str, str]] = []
+    total = len(events)
+    for market in market_types:
+        subset = events[events[column] == market]
+        out.append((f"market_count_{market}", len(subset), "events", f"events in {market} markets"))
+        out.append(
+            (
+                f"market_share_{market}",
+                len(subset) / total if total else float("nan"),
+                "share",
+                f"share of events in {market} markets",
+            )
+        )
+        out.append(
+            (
+                f"market_mean_year_{market}",
+                float(subset["year"].mean()) if len(subset) else float("nan"),
+                "year",
+                f"mean year of the {market}-market events",
+            )
+        )
+    first, second = market_types[:2]
+    ahead = by_year[by_year[second] > by_year[first]]
+    out.append(
+        (
+            f"market_{second}_ahead_first_year",
+            int(ahead["year"].iloc[0]) if len(ahead) else None,
+            "year",
+            f"first year with more {second}- than {first}-market events",
+        )
+    )
+    return out
+
+
+def market_timing_text(
+    numbers: dict[str, dict[str, Any]], market_types: Sequence[str] = MARKET_TYPES
+) -> str:
+    """Markdown sentence on when each market type was entered, read from ``numbers``."""
+    first, second = market_types[:2]
+    ahead = numbers[f"market_{second}_ahead_first_year"]["value"]
+    text = (
+        f"{quote(numbers, f'market_count_{first}')} events "
+        f"({quote(numbers, f'market_share_{first}', '{:.1%}')}) were in {first} markets and "
+        f"{quote(numbers, f'market_count_{second}')} "
+        f"({quote(numbers, f'market_share_{second}', '{:.1%}')}) in {second} ones; their mean "
+        f"years are {quote(numbers, f'market_mean_year_{first}', '{:.1f}')} and "
+        f"{quote(numbers, f'market_mean_year_{second}', '{:.1f}')}. "
+    )
+    if ahead is None:
+        return text + f"In no year did {second}-market events outnumber {first}-market ones."
+    return (
+        text
+        + f"{second.capitalize()}-market events first outnumber {first}-market ones in {ahead}."
+    )
+
+
 def dual_track_text(
     numbers: dict[str, dict[str, Any]],
     acquisition_mode: str,
