@@ -28,6 +28,8 @@ def test_numbers_are_formatted_for_readers_and_latex():
     assert format_number({"value": [1, 2], "unit": ""}) == "1, 2"
     tex = numbers_tex({"fuzzy_score": {"value": 89.6, "decimals": 2}})
     assert "\\csname ecnum@fuzzy_score\\endcsname{89.60}" in tex
+    tex = numbers_tex({"top_industry": {"value": "e_commerce & 50% #1"}})
+    assert "{e\\_commerce \\& 50\\% \\#1}" in tex
 
 
 def _params(**extra):

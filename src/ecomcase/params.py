@@ -112,8 +112,8 @@ def load_params(case: str, *, check_sections: bool = True) -> dict[str, Any]:
     ``check_sections=False`` skips checking the notebook sections against the
     notebooks' ``parameters`` cells (papermill's parser, slow to import): for
     code running inside a notebook, whose parameters papermill has already
-    injected from a checked file. Raises :class:`CaseError` for an unknown case and :class:`ParamsError`
-    naming the file and key for anything malformed.
+    injected from a checked file. Raises :class:`CaseError` for an unknown
+    case and :class:`ParamsError` naming the file and key for anything malformed.
     """
     paths = case_paths(case)
     path = paths.params_file

@@ -134,10 +134,28 @@ def numbers_tex(numbers: dict[str, dict[str, Any]]) -> str:
         "\\providecommand{\\ecnum}[1]{\\csname ecnum@#1\\endcsname}",
     ]
     for key in sorted(numbers):
-        lines.append(
-            f"\\expandafter\\def\\csname ecnum@{key}\\endcsname{{{format_number(numbers[key])}}}"
-        )
+        value = latex_escape(format_number(numbers[key]))
+        lines.append(f"\\expandafter\\def\\csname ecnum@{key}\\endcsname{{{value}}}")
     return "\n".join(lines) + "\n"
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text: str) -> str:
+    """``text`` safe inside a LaTeX macro body (text values such as ``e_commerce``)."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
 def format_number(entry: dict[str, Any]) -> str:
