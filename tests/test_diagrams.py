@@ -207,6 +207,12 @@ def test_strategy_sequence_on_the_timeline(frameworks):
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "Third (not dated)" in texts
     assert any(t.startswith("First: 2001 onward *") for t in texts)
+    renderer = fig.canvas.get_renderer()
+    artists = [*fig.axes[0].texts, *fig.texts, *fig.legends]
+    for artist in artists:
+        box = artist.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, artist
+        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, artist
 
 
 # --------------------------------------------------------------------------- validation
