@@ -551,7 +551,7 @@ def values_stages_diagram(
 
     def box(i: int, stage: dict[str, Any]) -> Box:
         mark = " *" if is_our_reading(stage.get("end_basis")) else ""
-        body = [Line("Values", weight="bold", scale=0.95)] + _items(stage["values"])
+        body = [Line("Values", weight="bold", scale=0.95)] + _items(stage["values"], scale=0.95)
         if stage.get("events"):
             body += [Line("Dated events", weight="bold", scale=0.95, space_before=0.6)]
             body += _items(stage["events"], scale=0.95)
