@@ -291,3 +291,22 @@ def test_stacked_inputs_give_the_same_scores_as_one_at_a_time(case, operator, se
         for k in range(4)
     ]
     np.testing.assert_allclose(batched, single, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(two_level_cases(), st.sampled_from(fuzzy.OPERATORS), st.integers(0, 2**32 - 1))
+def test_weight_draws_give_the_same_scores_as_one_at_a_time(case, operator, seed):
+    system, crit, sub, membership, scores = case
+    rng = np.random.default_rng(seed)
+    crit_draws = rng.dirichlet(np.ones(crit.size), size=5)
+    sub_draws = np.concatenate(
+        [rng.dirichlet(np.ones(len(g)), size=5) for g in system.groups], axis=1
+    )
+    batched = fuzzy.scores_for_weight_draws(
+        system, crit_draws, sub_draws, membership, scores, operator
+    )
+    single = [
+        fuzzy.evaluate(system, crit_draws[k], sub_draws[k], membership, scores, operator).score
+        for k in range(5)
+    ]
+    np.testing.assert_allclose(batched, single, atol=1e-9)

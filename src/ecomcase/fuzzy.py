@@ -315,10 +315,52 @@ def batch_scores(
     if operator == "weighted_average":
         level1 = first_level(system, b, r, operator)
         return compose(a, level1, operator) @ scores
+    if r.ndim == 2 and a.ndim == 2 and b.ndim == 2 and len(a) == len(b):
+        return _scores_for_weight_stack(system, a, b, r, scores, operator)
     # per-criterion vectors kept as a list: no (draws, criteria, grades) stack to allocate
     level1_rows = [compose(b[..., list(g)], r[..., list(g), :], operator) for g in system.groups]
     criterion_columns = [a[..., c, None] for c in range(len(system.criteria))]
     return _compose_rows(operator, criterion_columns, level1_rows) @ scores
+
+
+def _scores_for_weight_stack(
+    system: IndexSystem,
+    a: NDArray,
+    b: NDArray,
+    r: NDArray,
+    scores: NDArray,
+    operator: str,
+) -> NDArray[np.float64]:
+    """Scores of a non-additive operator for k weight draws (k, c), (k, n) and one matrix.
+
+    Works grades-first, on (grades, k) arrays, so that every weight column and
+    every intermediate row is contiguous: about twice as fast as draws-first.
+    """
+    a_t = np.ascontiguousarray(a.T)  # (c, k)
+    b_t = np.ascontiguousarray(b.T)  # (n, k)
+    level1 = [
+        _compose_columns(operator, [b_t[i] for i in group], [r[i][:, None] for i in group])
+        for group in system.groups
+    ]
+    comprehensive = _compose_columns(operator, list(a_t), level1)  # (m, k)
+    return scores @ comprehensive
+
+
+def _compose_columns(operator: str, weights: list[NDArray], rows: list[NDArray]) -> NDArray:
+    """Like :func:`_compose_rows`, grades first: weights (k,) each, rows (m, 1) or (m, k)."""
+    raw = _combine(operator, weights[0][None, :], rows[0])
+    term = np.empty_like(raw)
+    for weight, row in zip(weights[1:], rows[1:], strict=True):
+        _combine(operator, weight[None, :], row, out=term)
+        if operator == "min_bounded_sum":
+            np.add(raw, term, out=raw)
+        else:
+            np.maximum(raw, term, out=raw)
+    if operator == "min_bounded_sum":
+        np.minimum(1.0, raw, out=raw)
+    total = raw.sum(axis=0, keepdims=True)
+    np.divide(raw, total, out=raw, where=total > 0)
+    return raw
 
 
 def scores_for_weight_draws(
