@@ -12,7 +12,7 @@ from ecomcase.fileio import atomic_write_text
 def table_texts(table: pd.DataFrame, caption: str, float_digits: int = 4) -> dict[str, str]:
     """The three renderings of ``table``, keyed by file extension."""
     csv = table.to_csv(index=False, lineterminator="\n")
-    md = table.to_markdown(index=False, floatfmt=f".{float_digits}g") + "\n"
+    md = _markdown(table, float_digits)
     styler = (
         table.style.hide(axis="index")
         .format(precision=float_digits, na_rep="", escape="latex")
@@ -20,6 +20,28 @@ def table_texts(table: pd.DataFrame, caption: str, float_digits: int = 4) -> dic
     )
     tex = styler.to_latex(hrules=True, caption=caption, position="htbp")
     return {"csv": csv, "md": md, "tex": tex}
+
+
+def _plain_float(value: float, digits: int) -> str:
+    """Fixed point, at most ``digits`` decimals, no trailing zeros (never 4.769e+04)."""
+    if pd.isna(value):
+        return ""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _markdown(table: pd.DataFrame, digits: int) -> str:
+    shown = table.copy()
+    align = []
+    for column in shown.columns:
+        series = shown[column]
+        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+        if pd.api.types.is_float_dtype(series):
+            shown[column] = [_plain_float(v, digits) for v in series]
+        align.append("right" if numeric else "left")
+    shown = shown.astype(object).where(shown.notna(), "")
+    text = shown.to_markdown(index=False, disable_numparse=True, colalign=align)
+    return text + "\n"
 
 
 def save_table(table: pd.DataFrame, stem: Path, caption: str) -> list[Path]:
