@@ -94,7 +94,7 @@ lock:
 
 ## lab: JupyterLab on the project's venv
 lab: $(VENV_STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	ECOMCASE_CASE=$(CASE) $(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 ## clean: remove generated files (reports/, data/processed/); never data/raw/
 clean:

@@ -90,3 +90,16 @@ def case_paths(case: str) -> CasePaths:
 
 def known_cases() -> list[str]:
     return sorted(p.stem for p in PARAMS_DIR.glob("*.yaml"))
+
+
+def resolve_case(case: str | None) -> str:
+    """``case``; when None (a notebook opened in JupyterLab), ``$ECOMCASE_CASE``
+    (``make lab CASE=<case>`` sets it), else the first case under ``params/``."""
+    if case is not None:
+        return case
+    if os.environ.get("ECOMCASE_CASE"):
+        return os.environ["ECOMCASE_CASE"]
+    cases = known_cases()
+    if not cases:
+        raise CaseError(f"no case: {PARAMS_DIR} holds no <case>.yaml")
+    return cases[0]

@@ -5,9 +5,9 @@ Top-level keys (type, default, example):
 ==================  ===============  ============  =====================================
 key                 type             default       example / meaning
 ==================  ===============  ============  =====================================
-case                str              (required)    ``alibaba``; must equal the file name
-company             str              (required)    ``Alibaba Group``: display name
-short_name          str              = company     ``Alibaba``: label in figures
+case                str              (required)    ``acme``; must equal the file name
+company             str              (required)    ``Acme Group``: display name
+short_name          str              = company     ``Acme``: label in figures
 fictional           bool             ``false``     ``true`` marks an invented teaching case
 currency            str              ``USD``       currency of announced amounts
 event_years         [int, int]       (required)    ``[2010, 2021]``: first and last event year
