@@ -100,9 +100,9 @@ lab: $(VENV_STAMP)
 clean:
 	rm -rf reports/*/ data/processed/*/
 
-## new-company: scaffold params/NAME.yaml and data/raw/NAME/ (not yet available)
-new-company:
-	@echo "make new-company is not implemented yet (see the open issue 'Another company')" >&2; exit 2
+## new-company: scaffold params/NAME.yaml and data/raw/NAME/ for another company (docs/adapting.md)
+new-company: $(VENV_STAMP)
+	@$(PY) -m ecomcase new-company --case "$(NAME)"
 
 ## bench: time a full rebuild against the one-process floor, no-op, one change, Monte Carlo; memory
 bench: $(VENV_STAMP)

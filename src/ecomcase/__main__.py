@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         ("report", "merge the notebooks' outputs into manifest, numbers, claims and index.html"),
         ("validate", "check a case's params and raw data without running notebooks"),
         ("verify", "rebuild a case in a temporary folder and compare it with its manifest"),
+        ("new-company", "scaffold params/<case>.yaml and data/raw/<case>/ for a new case"),
         ("check-page", "open the case's index.html in headless Chromium and check it"),
     ]:
         cmd = sub.add_parser(name, help=help_text)
@@ -64,6 +65,18 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
+        elif args.command == "new-company":
+            from ecomcase.scaffold import new_case
+
+            written = new_case(args.case)
+            print(f"{args.case}: wrote {len(written)} files:")
+            for path in written:
+                print(f"  {path}")
+            print(
+                "next: fill in every TODO and the data files, then "
+                f"`make validate CASE={args.case}` (lists what is left) and "
+                f"`make all CASE={args.case}`; see docs/adapting.md"
+            )
         elif args.command == "verify":
             return _verify(args.case)
         elif args.command == "check-page":

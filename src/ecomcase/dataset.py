@@ -22,16 +22,17 @@ import yaml
 
 from ecomcase.claims import load_claims
 from ecomcase.config import PROJ_ROOT, case_paths
-from ecomcase.errors import DataError, Problem
+from ecomcase.errors import DataError, ParamsError, Problem
 from ecomcase.fuzzy import TOLERANCE
 from ecomcase.params import document_citations, load_params
 from ecomcase.strategy import framework_problems
 
 PACKAGE_FILE = "datapackage.json"
-#: Tables without which no case can be built.
-REQUIRED_TABLES = ("events", "countries")
-#: Entry modes of overseas events, in display order.
-MODES = ("holding_ma", "equity_investment", "strategic_cooperation")
+#: Tables without which no case can be built, and what a row of each is.
+REQUIRED_TABLES = {
+    "events": "add one row per overseas event (year, target, country, mode, industry, source)",
+    "countries": "add one row per country that events.csv names (ISO codes, continent)",
+}
 
 
 @dataclass
@@ -116,9 +117,14 @@ def _pandas_dtype(kind: str) -> str:
     return {"integer": "Int64", "number": "float64", "boolean": "boolean"}.get(kind, "string")
 
 
-def load_case(case: str) -> CaseData:
-    """Read and validate a case's raw data; raises :class:`DataError` listing every problem."""
-    params = load_params(case)
+def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
+    """Read and validate a case's raw data; raises :class:`DataError` listing every problem.
+
+    ``params`` (default: the case's, loaded and checked here) give the years and
+    documents the data is checked against.
+    """
+    if params is None:
+        params = load_params(case)
     package = read_package(case)
     problems = _schema_problems(case, package)
     names = {r.get("name") for r in package["resources"]}
@@ -131,6 +137,10 @@ def load_case(case: str) -> CaseData:
         # Domain checks assume well-typed tables; report schema problems first.
         raise DataError(problems)
     tables = {r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r}
+    for name in REQUIRED_TABLES:
+        if tables[name].empty:
+            path = _rel(case_paths(case).raw / _resource_file(package, name))
+            problems.append(Problem(path, f"no rows yet: {REQUIRED_TABLES[name]}"))
     documents = {}
     for resource in package["resources"]:
         path = case_paths(case).raw / resource["path"]
@@ -151,6 +161,10 @@ def load_case(case: str) -> CaseData:
     if problems:
         raise DataError(problems)
     return data
+
+
+def _resource_file(package: dict[str, Any], name: str) -> str:
+    return next(r["path"] for r in package["resources"] if r.get("name") == name)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -337,10 +351,59 @@ def clean_events(events: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_case(case: str) -> str:
-    """Validate params and data (no notebook runs); a one-line summary when valid."""
-    data = load_case(case)
-    counts = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
-    return counts
+    """Check params and data without running notebooks; a one-line summary when valid.
+
+    Raises :class:`DataError` listing every problem at once: the params file's,
+    the data's, and every ``TODO`` still left from ``make new-company``.
+    """
+    paths = case_paths(case)
+    problems: list[Problem] = []
+    params = None
+    try:
+        params = load_params(case)
+    except ParamsError as exc:
+        where = _rel(paths.params_file)
+        prefix = f"{paths.params_file}: "
+        problems += [Problem(where, p.removeprefix(prefix)) for p in exc.problems]
+    data = None
+    if params is not None:
+        try:
+            data = load_case(case, params)
+        except DataError as exc:
+            problems += exc.problems
+    else:
+        try:
+            problems += _schema_problems(case, read_package(case))
+        except DataError as exc:
+            problems += exc.problems
+    problems += todo_problems(case)
+    if problems:
+        raise DataError(list(dict.fromkeys(problems)))
+    assert data is not None
+    return ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+
+
+TODO = "TODO"
+
+
+def todo_problems(case: str) -> list[Problem]:
+    """Every value still reading ``TODO`` (left by ``make new-company``), by file and line."""
+    paths = case_paths(case)
+    files = [paths.params_file]
+    if paths.raw.is_dir():
+        files += sorted(
+            p for p in paths.raw.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".csv"}
+        )
+    problems = []
+    for path in files:
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            content = line.split("#", 1)[0] if path.suffix in {".yaml", ".yml"} else line
+            if TODO in content:
+                text = content.strip().strip(",")
+                problems.append(Problem(_rel(path), f"still to fill in: {text}", number))
+    return problems
 
 
 def clean_case(data: CaseData) -> dict[str, Any]:

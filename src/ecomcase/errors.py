@@ -17,6 +17,11 @@ class CaseError(EcomcaseError):
 class ParamsError(EcomcaseError):
     """A params file that is missing, malformed, or holds unknown/mistyped keys."""
 
+    def __init__(self, message: str, problems: Iterable[str] = ()):
+        super().__init__(message)
+        #: each problem on its own (the message joins them), for listings
+        self.problems = list(problems) or [message]
+
 
 class FuzzyInputError(EcomcaseError):
     """Inputs of the fuzzy evaluation that do not fit together."""

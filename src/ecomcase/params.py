@@ -158,7 +158,7 @@ def validate_params(
     if not problems:
         problems += _check_values(params, path, check_sections)
     if problems:
-        raise ParamsError(f"{path}: " + "; ".join(problems))
+        raise ParamsError(f"{path}: " + "; ".join(problems), problems)
     params["short_name"] = params["short_name"] or params["company"]
     return params
 
