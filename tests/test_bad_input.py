@@ -194,3 +194,24 @@ def test_every_problem_is_listed_at_once(project):
     _edit(project / EVENTS, ",Vendio,United States,", ",Vendio,Narnia,")
     stderr = _assert_fails(project, r"2 problem\(s\)")
     assert "Atlantis" in stderr and "Narnia" in stderr
+
+
+def test_grade_scores_that_do_not_fit_the_grades(project):
+    _edit(
+        project / "params" / "alibaba.yaml",
+        "grade_scores: [100, 80, 60, 40, 20]",
+        "grade_scores: [100, 80, 60, 40]",
+    )
+    _assert_fails(
+        project,
+        r"params/alibaba.yaml, field 'notebooks.04_fuzzy_evaluation.grade_scores': "
+        r"should be 5 numbers, one per grade \(excellent, good, average, poor, very_poor\)",
+    )
+
+
+def test_validate_lists_params_and_data_problems_together(project):
+    _edit(project / "params" / "alibaba.yaml", "figure_dpi:", "figure_dip:")
+    line, text = _event_line(project, "PayPal")
+    _edit(project / EVENTS, text, text.replace("strategic_cooperation", "merger", 1))
+    stderr = _assert_fails(project, r"unknown key 'figure_dip'")
+    assert re.search(rf"events.csv, row {line}, field 'mode'", stderr), stderr

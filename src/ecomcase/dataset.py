@@ -272,7 +272,30 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
         )
     section = params["notebooks"].get("04_fuzzy_evaluation", {})
     problems += weight_problems(index, section, case)
+    problems += grade_score_problems(grades, section, case)
     return problems
+
+
+def grade_score_problems(grades: list[str], section: dict[str, Any], case: str) -> list[Problem]:
+    """``grade_scores`` in the params: one number per grade column of the memberships."""
+    scores = section.get("grade_scores")
+    if scores is None:
+        return []
+    field = "notebooks.04_fuzzy_evaluation.grade_scores"
+    numeric = isinstance(scores, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in scores
+    )
+    if not numeric or len(scores) != len(grades):
+        return [
+            Problem(
+                f"params/{case}.yaml",
+                f"should be {len(grades)} numbers, one per grade ({', '.join(grades)}), "
+                f"got {scores!r}",
+                None,
+                field,
+            )
+        ]
+    return []
 
 
 def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> list[Problem]:
