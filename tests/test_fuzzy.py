@@ -310,3 +310,17 @@ def test_weight_draws_give_the_same_scores_as_one_at_a_time(case, operator, seed
         for k in range(5)
     ]
     np.testing.assert_allclose(batched, single, atol=1e-9)
+
+
+def test_threshold_label_names_the_grade_with_that_score():
+    from types import SimpleNamespace
+
+    from ecomcase.fuzzy_case import threshold_label
+
+    five = SimpleNamespace(grades=("excellent", "good", "average", "poor", "very_poor"),
+                           grade_scores=np.array([100, 80, 60, 40, 20.0]))
+    four = SimpleNamespace(grades=("strong", "adequate", "weak", "poor"),
+                           grade_scores=np.array([100, 75, 50, 25.0]))
+    assert threshold_label(five, 80.0) == "good"
+    assert threshold_label(four, 75.0) == "adequate"
+    assert threshold_label(four, 80.0) == "threshold"

@@ -218,13 +218,13 @@ def test_labels_slugs_and_parameters():
     assert timeline.year_periods([[1, 2], [3, 4]], [], "p") == [(1, 2), (3, 4)]
 
 
-def test_history_figures_map_periods_to_paper_figures():
+def test_history_figures_one_per_period_named_by_its_years():
     assert timeline.history_figures([(1, 2), (3, 4), (5, 6)]) == [
-        ("paper_figure_2", "paper Figure 2", (1, 2)),
-        ("paper_figure_3", "paper Figure 3", (3, 4)),
-        ("history_5_6", None, (5, 6)),
+        ("milestones_1_2", (1, 2)),
+        ("milestones_3_4", (3, 4)),
+        ("milestones_5_6", (5, 6)),
     ]
-    assert timeline.history_figures([(1, 2)])[1] == ("paper_figure_3", "paper Figure 3", None)
+    assert timeline.history_figures([]) == []
 
 
 def test_fortune_numbers():
@@ -493,3 +493,13 @@ def test_market_timing_numbers_and_text():
     assert "Emerging-market events first outnumber mature-market ones in 2002." in text
     never = numbers_of(timeline_stats.market_timing_numbers(EVENTS, by_year.assign(emerging=0)))
     assert never["market_emerging_ahead_first_year"] is None
+
+
+def test_source_figures_must_name_recorded_artifacts():
+    from ecomcase.claims import check_source_figures
+    from ecomcase.errors import ParamsError
+
+    artifacts = [{"id": "events_per_year"}, {"id": "target_markets"}]
+    check_source_figures({"events_per_year": "paper Figure 4"}, artifacts, "03: source_figures")
+    with pytest.raises(ParamsError, match="'paper_figure_4'.*events_per_year, target_markets"):
+        check_source_figures({"paper_figure_4": "paper Figure 4"}, artifacts, "03: source_figures")

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ecomcase.errors import DataError, Problem
+from ecomcase.errors import DataError, ParamsError, Problem
 
 COLUMNS = [
     "id",
@@ -123,3 +123,21 @@ def check_claims(claims: list[dict[str, Any]], numbers: dict[str, dict[str, Any]
 def status_counts(checked: pd.DataFrame) -> dict[str, int]:
     counts = checked["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in STATUSES}
+
+
+def check_source_figures(
+    source_figures: dict[str, str], artifacts: list[dict[str, Any]], parameter: str
+) -> None:
+    """Every key of a notebook's ``source_figures`` must be an artifact id it recorded.
+
+    ``source_figures`` maps artifact ids to the source document's figure or table
+    (``{"events_per_year": "paper Figure 4"}``); a misspelled id would silently
+    drop that label from the report, so it stops the notebook instead.
+    """
+    ids = [a["id"] for a in artifacts]
+    unknown = sorted(set(source_figures) - set(ids))
+    if unknown:
+        raise ParamsError(
+            f"{parameter}: no artifact with id {', '.join(map(repr, unknown))} "
+            f"(artifact ids of this notebook: {', '.join(ids)})"
+        )

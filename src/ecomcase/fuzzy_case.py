@@ -167,6 +167,15 @@ def default_grade_scores(grades: int) -> list[float]:
 # What the case's data states
 
 
+def threshold_label(setup: FuzzySetup, threshold: float) -> str:
+    """The name of the grade whose score is ``threshold`` (``good`` at 80 in a 100/80/60/40/20
+    scale, ``adequate`` at 75 in 100/75/50/25), else ``threshold``: the line's label in figures."""
+    for grade, score in zip(setup.grades, setup.grade_scores, strict=True):
+        if np.isclose(float(score), threshold):
+            return str(grade).replace("_", " ")
+    return "threshold"
+
+
 def stated_panel_size(case: str) -> int | None:
     """The expert panel size that ``datapackage.json`` gives for the membership table."""
     from ecomcase.dataset import read_package

@@ -83,6 +83,14 @@ def concentration_numbers(
     ]
 
 
+def years_label(platforms: pd.DataFrame) -> str:
+    """The year(s) of the platform figures for a title: ``2022``, ``2021-2022``, or ``""``."""
+    years = sorted({int(y) for y in platforms["year"].dropna()}) if len(platforms) else []
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
 def hhi_band(hhi: float, moderate: float = 1500, high: float = 2500) -> str:
     """``unconcentrated`` / ``moderately concentrated`` / ``highly concentrated``.
 

@@ -415,6 +415,15 @@ def _short(text: str, limit: int) -> str:
     return textwrap.shorten(text, width=limit, placeholder=" \u2026")
 
 
+def _fit_text(text: Any, shorter: list[str], length_px: float) -> None:
+    """Replace a rotated ``text`` by the first of ``shorter`` that fits ``length_px`` pixels."""
+    renderer = text.figure.canvas.get_renderer()
+    for candidate in shorter:
+        if text.get_window_extent(renderer).height <= 0.95 * length_px:
+            return
+        text.set_text(candidate)
+
+
 def phase_spans(milestones: pd.DataFrame, phases: list[dict[str, Any]]) -> pd.DataFrame:
     """Milestones in date order with a ``phases`` column: the strategy phases under way then.
 
@@ -457,7 +466,8 @@ def strategy_phase_timeline(
     marker_colours = [c for c in PALETTE if c != "#F0E442"]
     colours = {c: marker_colours[i % len(marker_colours)] for i, c in enumerate(categories)}
     n, k = len(rows), len(phases)
-    row_in = 0.2
+    # few milestones: taller rows, so each phase bar is long enough for its years
+    row_in = 0.2 if n >= 12 else 0.36
     starred = any(is_our_reading(p.get("start_basis")) for p in phases)
     notes = [
         sequence.get("dating_note", ""),
@@ -507,7 +517,7 @@ def strategy_phase_timeline(
         top, bottom = inside.min() - 0.45, inside.max() + 0.45
         ax.add_patch(plt.Rectangle((x, top), bar_w, bottom - top, color=colour, lw=0))
         mark = " *" if is_our_reading(phase.get("start_basis")) else ""
-        ax.text(
+        text = ax.text(
             centre,
             (top + bottom) / 2,
             f"{phase['name']}: {year_span(start, end)}{mark}",
@@ -518,6 +528,11 @@ def strategy_phase_timeline(
             color="white",
             fontweight="bold",
         )
+        # a short bar (few milestones) shows what of its label fits; the title
+        # names every phase by the number above its bar
+        short = f"{start}\u2013{end % 100:02d}{mark}" if end is not None else ""
+        shorter = [f"{year_span(start, end)}{mark}", short, ""]
+        _fit_text(text, shorter, (bottom - top) * row_in * fig.dpi)
     handles = [plt.Line2D([], [], marker="o", ls="", color=colours[c]) for c in categories]
     fig.legend(
         handles,

@@ -174,19 +174,10 @@ def read_processed(folder: Path, name: str) -> pd.DataFrame | None:
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
-def history_figures(
-    periods: Sequence[tuple[int, int]], paper_numbers: Sequence[int] = (2, 3)
-) -> list[tuple[str, str | None, tuple[int, int] | None]]:
-    """``(artifact id, reproduces, period)`` of each milestone timeline: the first
-    periods stand for the paper's history figures ``paper_numbers``; a paper figure
-    without a period gets period None (to be skipped); later periods are new figures."""
-    out: list[tuple[str, str | None, tuple[int, int] | None]] = []
-    for i, number in enumerate(paper_numbers):
-        period = periods[i] if i < len(periods) else None
-        out.append((f"paper_figure_{number}", f"paper Figure {number}", period))
-    for first, last in periods[len(paper_numbers) :]:
-        out.append((f"history_{first}_{last}", None, (first, last)))
-    return out
+def history_figures(periods: Sequence[tuple[int, int]]) -> list[tuple[str, tuple[int, int]]]:
+    """``(artifact id, period)`` of each milestone timeline, one per period:
+    ``milestones_<first>_<last>`` (the id a case's ``source_figures`` maps to a document figure)."""
+    return [(f"milestones_{first}_{last}", (first, last)) for first, last in periods]
 
 
 def checked_claims(path: Path, numbers: dict[str, dict[str, Any]]) -> pd.DataFrame:

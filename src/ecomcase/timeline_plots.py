@@ -479,12 +479,16 @@ def mode_mix_by_market(
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Share of the market type's events (counts in the bars)")
-    ax.set_title("Entry mode by market type", pad=24)
+    # one legend row per up to four modes; the title sits above all of them
+    columns = min(4, len(table.index))
+    rows = -(-len(table.index) // columns)
+    ax.set_title("Entry mode by market type", pad=10 + 14 * rows)
     ax.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncol=min(3, len(table.index)),
+        ncol=columns,
         fontsize=8,
+        frameon=False,
     )
     return fig
 
