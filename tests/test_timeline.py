@@ -503,3 +503,16 @@ def test_source_figures_must_name_recorded_artifacts():
     check_source_figures({"events_per_year": "paper Figure 4"}, artifacts, "03: source_figures")
     with pytest.raises(ParamsError, match="'paper_figure_4'.*events_per_year, target_markets"):
         check_source_figures({"paper_figure_4": "paper Figure 4"}, artifacts, "03: source_figures")
+
+
+def test_ties_for_the_largest_are_named_not_broken_by_the_alphabet():
+    table = pd.DataFrame(
+        {"iso2": ["DE", "JP", "KE"], "name": ["Germany", "Japan", "Kenya"], "events": [4, 4, 2]}
+    )
+    table["share"] = table["events"] / table["events"].sum()
+    assert timeline.leaders(table, "iso2") == "DE; JP"
+    assert timeline.leaders(table.iloc[[0, 2]], "iso2") == "DE"
+    assert timeline.largest_text(table) == (
+        "the largest are Germany and Japan, tied with 4 events each (40.0% each)."
+    )
+    assert timeline.largest_text(table.iloc[[2]]) == "the largest is Kenya with 2 events (20.0%)."

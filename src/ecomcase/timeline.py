@@ -123,6 +123,25 @@ def counts(events: pd.DataFrame, column: str) -> pd.DataFrame:
     return table
 
 
+def leaders(table: pd.DataFrame, column: str, count: str = "events") -> str:
+    """The ``column`` value(s) with the largest ``count`` in a :func:`counts` table;
+    a tie is not broken by the alphabet but named in full: ``"DE; JP; VN"``."""
+    top = table[table[count] == table[count].max()]
+    return "; ".join(str(v) for v in top[column])
+
+
+def largest_text(by_country: pd.DataFrame) -> str:
+    """"the largest is X with n events (s%)." or, on a tie, "the largest are X, Y and Z
+    with n events each (s% each)." from a :func:`country_counts` table."""
+    top = by_country[by_country["events"] == by_country["events"].max()]
+    n, share = int(top["events"].iloc[0]), float(top["share"].iloc[0])
+    names = list(top["name"])
+    if len(names) == 1:
+        return f"the largest is {names[0]} with {n} events ({share:.1%})."
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"the largest are {listed}, tied with {n} events each ({share:.1%} each)."
+
+
 def cross_counts(
     events: pd.DataFrame,
     rows: str,
@@ -274,7 +293,14 @@ def place_numbers(events: pd.DataFrame) -> list[Number]:
         for c, s in counts(events, "continent")[["continent", "share"]].itertuples(index=False)
     ]
     if not countries.empty:
-        out.append(("top_country", str(countries["iso2"].iloc[0]), "", "country with most events"))
+        out.append(
+            (
+                "top_country",
+                leaders(countries, "iso2"),
+                "",
+                "country with most events (tied ones joined by '; ')",
+            )
+        )
     return out
 
 
@@ -301,9 +327,9 @@ def mode_numbers(
         out.append(
             (
                 f"top_industry_{mode}",
-                str(industries["industry"].iloc[0]),
+                leaders(industries, "industry"),
                 "",
-                f"commonest industry of {mode}",
+                f"commonest industry of {mode} (tied ones joined by '; ')",
             )
         )
         for continent, share in counts(subset, "continent")[["continent", "share"]].itertuples(
