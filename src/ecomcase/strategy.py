@@ -23,7 +23,9 @@ swot                   yes       lists ``strengths``, ``weaknesses``,
                                  ``opportunities``, ``threats``
 tows                   no        lists ``SO``, ``ST``, ``WO``, ``WT``
 strategic_sequence     no        ``phases`` (``name``, ``start``/``end`` year or
-                                 null, optional ``start_basis``, ``example``)
+                                 null, optional ``start_basis``, ``example``),
+                                 optional ``source_claim`` (the order the source
+                                 states) and ``dating_note`` (shown in the figure)
 =====================  ========  ==============================================
 
 Every section needs a ``source`` and may have ``note`` and
@@ -209,7 +211,7 @@ def _check_section(name: str, section: Any, check: _Checker) -> None:
         )
         _check_forces(forces, section.get("rating_scale"), f"{where}, field 'forces'", check)
     elif name == "strategic_sequence":
-        optional = {**_META, "thesis_claim": str, "dating_note": str}
+        optional = {**_META, "source_claim": str, "dating_note": str}
         check.keys(section, where, {"phases": list}, optional)
         phases = check.records(
             section.get("phases"),

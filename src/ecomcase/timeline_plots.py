@@ -267,7 +267,7 @@ def events_per_year(by_year: pd.DataFrame, window: tuple[int, int] | None = None
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel("Year announced")
     ax.set_ylabel("Events")
-    ax.set_title("Overseas investment, M&A and cooperation events per year")
+    ax.set_title("Overseas events per year")
     return fig
 
 
