@@ -324,3 +324,11 @@ def test_threshold_label_names_the_grade_with_that_score():
     assert threshold_label(five, 80.0) == "good"
     assert threshold_label(four, 75.0) == "adequate"
     assert threshold_label(four, 80.0) == "threshold"
+
+
+def test_weights_left_out_are_equal_within_each_group():
+    from ecomcase.fuzzy_case import equal_criterion_weights, equal_sub_weights
+
+    system = fuzzy.IndexSystem.from_pairs([("K1", "a"), ("K1", "b"), ("K1", "c"), ("K2", "d")])
+    assert equal_criterion_weights(system) == {"K1": 0.5, "K2": 0.5}
+    assert equal_sub_weights(system) == pytest.approx({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 1.0})

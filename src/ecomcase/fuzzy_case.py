@@ -127,8 +127,9 @@ def load(
 ) -> FuzzySetup:
     """Index system and memberships from notebook 01's output, weights by code.
 
-    ``grade_scores`` None gives the usual equally spaced vector for the number
-    of grades (:func:`default_grade_scores`).
+    Weights left out (None or empty) are equal: every criterion alike, and every
+    sub-criterion alike within its criterion. ``grade_scores`` None gives the usual
+    equally spaced vector for the number of grades (:func:`default_grade_scores`).
     """
     index = pd.read_csv(
         processed / "fuzzy_index.csv", dtype={"criterion_code": str, "sub_code": str}
@@ -152,10 +153,28 @@ def load(
         index=index,
         grades=grades,
         membership=matrix,
-        criterion_weights=_ordered(criterion_weights, system.criteria, "criterion weights"),
-        sub_weights=_ordered(sub_weights, system.sub_criteria, "sub-criterion weights"),
+        criterion_weights=_ordered(
+            criterion_weights or equal_criterion_weights(system),
+            system.criteria,
+            "criterion weights",
+        ),
+        sub_weights=_ordered(
+            sub_weights or equal_sub_weights(system),
+            system.sub_criteria,
+            "sub-criterion weights",
+        ),
         grade_scores=fuzzy.check_grade_scores(scores, len(grades)),
     )
+
+
+def equal_criterion_weights(system: fuzzy.IndexSystem) -> dict[str, float]:
+    """Every criterion the same weight: what a case that gives no criterion weights gets."""
+    return {code: 1.0 / len(system.criteria) for code in system.criteria}
+
+
+def equal_sub_weights(system: fuzzy.IndexSystem) -> dict[str, float]:
+    """Every sub-criterion the same weight within its criterion (each group sums to 1)."""
+    return {system.sub_criteria[row]: 1.0 / len(rows) for rows in system.groups for row in rows}
 
 
 def default_grade_scores(grades: int) -> list[float]:
