@@ -332,3 +332,14 @@ def test_weights_left_out_are_equal_within_each_group():
     system = fuzzy.IndexSystem.from_pairs([("K1", "a"), ("K1", "b"), ("K1", "c"), ("K2", "d")])
     assert equal_criterion_weights(system) == {"K1": 0.5, "K2": 0.5}
     assert equal_sub_weights(system) == pytest.approx({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 1.0})
+
+
+def test_absent_reason_names_the_missing_or_empty_table(tmp_path):
+    from ecomcase.fuzzy_case import absent_reason
+
+    assert absent_reason(tmp_path) == "the case has no fuzzy_index table"
+    (tmp_path / "fuzzy_index.csv").write_text("criterion_code,sub_code\nK1,a\n")
+    (tmp_path / "fuzzy_membership.csv").write_text("sub_code,high,low\n")
+    assert absent_reason(tmp_path) == "the case's fuzzy_membership table has no rows"
+    (tmp_path / "fuzzy_membership.csv").write_text("sub_code,high,low\na,0.5,0.5\n")
+    assert absent_reason(tmp_path) is None

@@ -119,6 +119,18 @@ def _ordered(weights: dict[str, float] | None, codes: tuple[str, ...], what: str
     return np.array([weights[c] for c in codes], dtype=float)
 
 
+def absent_reason(processed: Path) -> str | None:
+    """Why the case has no fuzzy evaluation (no index or membership table, or no rows),
+    or None when it has one. Notebook 04 then skips the evaluation with this reason."""
+    for name in ("fuzzy_index", "fuzzy_membership"):
+        path = processed / f"{name}.csv"
+        if not path.is_file():
+            return f"the case has no {name} table"
+        if pd.read_csv(path).empty:
+            return f"the case's {name} table has no rows"
+    return None
+
+
 def load(
     processed: Path,
     criterion_weights: dict[str, float] | None,
