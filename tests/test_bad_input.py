@@ -215,3 +215,12 @@ def test_validate_lists_params_and_data_problems_together(project):
     _edit(project / EVENTS, text, text.replace("strategic_cooperation", "merger", 1))
     stderr = _assert_fails(project, r"unknown key 'figure_dip'")
     assert re.search(rf"events.csv, row {line}, field 'mode'", stderr), stderr
+
+
+def test_own_group_that_owns_no_platform(project):
+    _edit(project / "params" / "alibaba.yaml", "company: Alibaba Group", "company: Alibaba Grp")
+    _assert_fails(
+        project,
+        r"params/alibaba.yaml, field 'company': 'Alibaba Grp' owns no platform in "
+        r"data/raw/alibaba/platform_mau.csv",
+    )

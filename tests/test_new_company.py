@@ -98,6 +98,9 @@ def fill_third_case(project: Path) -> None:
         "citation: An invented brief for the ecomcase test suite.",
     )
     text = text.replace("acquisition_mode: acquisition", "acquisition_mode: takeover")
+    text = text.replace(
+        "own_group: TODO owner_group of the company's own platforms in platform_mau.csv", ""
+    )
     text = text.replace("grade_scores: [100, 80, 60, 40, 20]", "grade_scores: [90, 60, 30]")
     params_path.write_text(text)
 

@@ -241,7 +241,28 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
         )
     if "fuzzy_index" in data.tables and "fuzzy_membership" in data.tables:
         problems += fuzzy_problems(case, data, params)
+    if "platform_mau" in data.tables and not data.tables["platform_mau"].empty:
+        problems += own_group_problems(case, data, params)
     return problems
+
+
+def own_group_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
+    """The company's own platforms must be findable in the platform table."""
+    section = params["notebooks"].get("02_strategic_analysis", {})
+    own = section.get("own_group") or params["company"]
+    groups = sorted(set(data.tables["platform_mau"]["owner_group"].dropna()))
+    if own in groups:
+        return []
+    field = "notebooks.02_strategic_analysis.own_group" if section.get("own_group") else "company"
+    return [
+        Problem(
+            f"params/{case}.yaml",
+            f"'{own}' owns no platform in {_resource_path(case, data, 'platform_mau')} "
+            f"(owner_group values: {', '.join(groups)}); set own_group to one of them",
+            None,
+            field,
+        )
+    ]
 
 
 def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:

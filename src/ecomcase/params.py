@@ -185,6 +185,9 @@ def _check_values(params: dict[str, Any], path: Path, check_sections: bool) -> l
                 f"(expected one of: {', '.join(NOTEBOOKS)})"
             )
             continue
+        if section is None:  # a section whose keys are all commented out
+            params["notebooks"][notebook] = {}
+            continue
         if not isinstance(section, dict):
             problems.append(f"notebooks.{notebook} should be a mapping, got {_type_name(section)}")
             continue
