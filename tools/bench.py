@@ -72,9 +72,9 @@ def floor_script(case: str) -> str:
 import contextlib, io, os, sys
 import matplotlib
 matplotlib.use("Agg")
-import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from IPython.display import display
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
 from ecomcase.params import load_params, notebook_parameters
@@ -83,7 +83,7 @@ params = load_params({case!r})
 transform = TransformerManager().transform_cell
 os.chdir(NOTEBOOKS_DIR)
 for name in NOTEBOOKS:
-    nb = nbformat.read(NOTEBOOKS_DIR / f"{{name}}.ipynb", as_version=4)
+    nb = load_notebook_node(str(NOTEBOOKS_DIR / f"{{name}}.ipynb"))
     nb = parameterize_notebook(nb, notebook_parameters(params, name))
     code = "\\n".join(
         transform(c.source) for c in nb.cells if c.cell_type == "code"
@@ -214,16 +214,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--output", type=Path, default=ROOT / "reports" / "bench.json")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="project to measure (default: this one)"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     results: dict = {
         "case": args.case,
+        "root": str(args.root.resolve()),
         "repeat": args.repeat,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
     with tempfile.TemporaryDirectory(prefix="ecomcase-bench-") as tmp:
-        project = project_copy(Path(tmp) / "project", [args.case], root=ROOT)
+        project = project_copy(Path(tmp) / "project", [args.case], root=args.root.resolve())
         results.update(bench_pipeline(project, args.case, args.repeat))
         results.update(bench_monte_carlo(project, args.case, args.draws, args.repeat))
     if os.environ.get("BENCH_SETUP") == "1":
