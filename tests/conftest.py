@@ -42,3 +42,12 @@ def run_make(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["make", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
     )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test starts and ends with no open matplotlib figures."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
