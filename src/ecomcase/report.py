@@ -235,12 +235,16 @@ def render_index(
     return template.render(
         params=params,
         manifest=manifest,
-        numbers={k: {**v, "shown": format_number(v)} for k, v in sorted(numbers.items())},
+        numbers={
+            k: {**v, "shown": _shown(v["value"], v.get("unit", ""))}
+            for k, v in sorted(numbers.items())
+        },
         groups=[g for g in groups if g["claims"]],
         claims_file=claims_file,
         counts=status_counts(checked),
         total_claims=len(rows),
-        artifacts=[a for a in artifacts if not a["skipped"]],
+        artifacts=[a for a in artifacts if not a["skipped"] and a["image"]],
+        tables=[a for a in artifacts if not a["skipped"] and not a["image"]],
         skipped=[a for a in artifacts if a["skipped"]],
         notebooks=[
             {"name": nb, "artifacts": sum(a["notebook"] == nb for a in artifacts)}
@@ -269,7 +273,9 @@ def _is_year(unit: str) -> bool:
 
 
 def _shown(value: Any, unit: str) -> str:
-    """A claim's value as a reader expects it: grouped digits, no trailing zeros."""
+    """A value as a reader expects it: grouped digits, no trailing zeros."""
+    if isinstance(value, list):
+        return ", ".join(_shown(v, unit) for v in value)
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".")
     if isinstance(value, int) and not isinstance(value, bool):
