@@ -38,7 +38,10 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def run_make(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ECOMCASE_ROOT": str(root)}
+    """``make ARGS`` in ``root`` as a person would run it (not as a sub-make of ``make test``)."""
+    from ecomcase.verify import make_env
+
+    env = make_env(root)
     return subprocess.run(
         ["make", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
     )

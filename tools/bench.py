@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecomcase.verify import project_copy  # noqa: E402
+from ecomcase.verify import make_env, project_copy  # noqa: E402
 
 TIME = Path("/usr/bin/time")
 RAN = re.compile(r"\] \w+: running (\S+) \.\.\.")
@@ -44,7 +44,7 @@ RAN = re.compile(r"\] \w+: running (\S+) \.\.\.")
 
 def run(project: Path, *args: str, env: dict | None = None) -> tuple[float, str, int]:
     """Wall time, stderr and peak RSS (KiB, 0 when unknown) of a command in ``project``."""
-    env = {**os.environ, "ECOMCASE_ROOT": str(project), **(env or {})}
+    env = {**make_env(project), **(env or {})}
     cmd = list(args)
     use_time = TIME.is_file()
     if use_time:

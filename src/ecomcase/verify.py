@@ -47,9 +47,19 @@ def project_copy(dest: Path, cases: list[str] | None = None, root: Path = PROJ_R
     return dest
 
 
+#: Variables of a calling make; a separate make run must not inherit its jobserver.
+MAKE_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
+def make_env(project: Path) -> dict[str, str]:
+    """The environment of a separate ``make`` run in ``project``."""
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+    return {**env, "ECOMCASE_ROOT": str(project)}
+
+
 def run_make(project: Path, *targets: str, capture: bool = True) -> subprocess.CompletedProcess:
     """``make TARGETS`` in ``project``, with the package pointed at it."""
-    env = {**os.environ, "ECOMCASE_ROOT": str(project)}
+    env = make_env(project)
     return subprocess.run(
         ["make", "--no-print-directory", *targets],
         cwd=project,
