@@ -94,11 +94,14 @@ def compose(weights: ArrayLike, membership: ArrayLike, operator: str = "weighted
     )
 
 
-def _compose_rows(operator: str, weights: list[NDArray], rows: list[NDArray]) -> NDArray:
+def _compose_rows(
+    operator: str, weights: list[NDArray], rows: list[NDArray], grade_axis: int = -1
+) -> NDArray:
     """Non-additive composition, one (weight, membership row) pair at a time.
 
     ``weights[i]`` broadcasts against ``rows[i]`` (e.g. (k, 1) against (m,));
     working row by row in place avoids a (draws, rows, grades) intermediate.
+    The result is normalised along ``grade_axis``.
     """
     raw = _combine(operator, weights[0], rows[0])
     term = np.empty_like(raw)
@@ -110,7 +113,7 @@ def _compose_rows(operator: str, weights: list[NDArray], rows: list[NDArray]) ->
             np.maximum(raw, term, out=raw)
     if operator == "min_bounded_sum":
         np.minimum(1.0, raw, out=raw)
-    total = raw.sum(axis=-1, keepdims=True)
+    total = raw.sum(axis=grade_axis, keepdims=True)
     # an all-zero result stays zero
     np.divide(raw, total, out=raw, where=total > 0)
     return raw
@@ -348,19 +351,7 @@ def _scores_for_weight_stack(
 
 def _compose_columns(operator: str, weights: list[NDArray], rows: list[NDArray]) -> NDArray:
     """Like :func:`_compose_rows`, grades first: weights (k,) each, rows (m, 1) or (m, k)."""
-    raw = _combine(operator, weights[0][None, :], rows[0])
-    term = np.empty_like(raw)
-    for weight, row in zip(weights[1:], rows[1:], strict=True):
-        _combine(operator, weight[None, :], row, out=term)
-        if operator == "min_bounded_sum":
-            np.add(raw, term, out=raw)
-        else:
-            np.maximum(raw, term, out=raw)
-    if operator == "min_bounded_sum":
-        np.minimum(1.0, raw, out=raw)
-    total = raw.sum(axis=0, keepdims=True)
-    np.divide(raw, total, out=raw, where=total > 0)
-    return raw
+    return _compose_rows(operator, [w[None, :] for w in weights], rows, grade_axis=0)
 
 
 def scores_for_weight_draws(

@@ -328,14 +328,19 @@ def modes_per_year(
         bottom = bottom + values
     if len(modes):
         _bar_labels(ax, ax.containers[-1], list(by_year["total"]))
+    _stacked_years_axes(ax, by_year, "Entry modes per year")
+    return fig
+
+
+def _stacked_years_axes(ax: plt.Axes, by_year: pd.DataFrame, title: str) -> None:
+    """Axes of a stacked events-per-year bar chart: year ticks, headroom, legend."""
     ax.set_ylim(0, by_year["total"].max() * 1.2 + 1)
     ax.set_xticks(by_year["year"])
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel("Year announced")
     ax.set_ylabel("Events")
-    ax.set_title("Entry modes per year")
+    ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
-    return fig
 
 
 # Paper Figures 7 and 9 ----------------------------------------------------------
@@ -510,11 +515,5 @@ def markets_per_year(
         )
         bottom = bottom + values
     _bar_labels(ax, ax.containers[-1], list(by_year["total"]))
-    ax.set_ylim(0, by_year["total"].max() * 1.2 + 1)
-    ax.set_xticks(by_year["year"])
-    ax.tick_params(axis="x", labelrotation=45)
-    ax.set_xlabel("Year announced")
-    ax.set_ylabel("Events")
-    ax.set_title("Events in mature and emerging markets per year")
-    ax.legend(loc="upper left", fontsize=8)
+    _stacked_years_axes(ax, by_year, "Events in mature and emerging markets per year")
     return fig
