@@ -49,7 +49,7 @@ $(PARAMS_FILE): | $(VENV_STAMP)
 	@$(PY) -m ecomcase params --case $(CASE)
 
 # The params file is split per notebook; a notebook's file changes only when its parameters do.
-$(PARAMS_STAMP): $(PARAMS_FILE) $(VENV_STAMP) $(wildcard notebooks/*.ipynb) src/ecomcase/params.py
+$(PARAMS_STAMP): $(PARAMS_FILE) $(VENV_STAMP) $(wildcard notebooks/*.ipynb) src/ecomcase/build/params.py
 	@$(PY) -m ecomcase params --case $(CASE)
 	@mkdir -p $(@D) && touch $@
 

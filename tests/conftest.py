@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make_project_copy(dest: Path) -> Path:
     """A project root in ``dest`` sharing the venv and sources, with its own inputs."""
-    from ecomcase.verify import project_copy
+    from ecomcase.build.verify import project_copy
 
     return project_copy(dest, root=ROOT)
 
@@ -39,7 +39,7 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def run_make(root: Path, *args: str) -> subprocess.CompletedProcess:
     """``make ARGS`` in ``root`` as a person would run it (not as a sub-make of ``make test``)."""
-    from ecomcase.verify import make_env
+    from ecomcase.build.verify import make_env
 
     env = make_env(root)
     return subprocess.run(

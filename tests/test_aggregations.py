@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from ecomcase import market, timeline
-from ecomcase.claims import check_claim
+from ecomcase.report.claims import check_claim
+from ecomcase.strategy import market
+from ecomcase.timeline import events as timeline
 
 EVENTS = pd.DataFrame(
     {

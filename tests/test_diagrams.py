@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from conftest import run_cli
-from ecomcase import diagrams, market, strategy
 from ecomcase.errors import FrameworkError
+from ecomcase.strategy import diagrams, market
+from ecomcase.strategy import frameworks as strategy
 
 LONG = (
     "A deliberately long factor that goes on and on about regulation, logistics, consumer "

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ecomcase import fuzzy
 from ecomcase.errors import FuzzyInputError
+from ecomcase.fuzzy import core as fuzzy
 
 PAIRS = [
     ("A1", "A11"),
@@ -315,7 +315,7 @@ def test_weight_draws_give_the_same_scores_as_one_at_a_time(case, operator, seed
 def test_threshold_label_names_the_grade_with_that_score():
     from types import SimpleNamespace
 
-    from ecomcase.fuzzy_case import threshold_label
+    from ecomcase.fuzzy.case import threshold_label
 
     five = SimpleNamespace(grades=("excellent", "good", "average", "poor", "very_poor"),
                            grade_scores=np.array([100, 80, 60, 40, 20.0]))
@@ -327,7 +327,7 @@ def test_threshold_label_names_the_grade_with_that_score():
 
 
 def test_weights_left_out_are_equal_within_each_group():
-    from ecomcase.fuzzy_case import equal_criterion_weights, equal_sub_weights
+    from ecomcase.fuzzy.case import equal_criterion_weights, equal_sub_weights
 
     system = fuzzy.IndexSystem.from_pairs([("K1", "a"), ("K1", "b"), ("K1", "c"), ("K2", "d")])
     assert equal_criterion_weights(system) == {"K1": 0.5, "K2": 0.5}
@@ -335,7 +335,7 @@ def test_weights_left_out_are_equal_within_each_group():
 
 
 def test_absent_reason_names_the_missing_or_empty_table(tmp_path):
-    from ecomcase.fuzzy_case import absent_reason
+    from ecomcase.fuzzy.case import absent_reason
 
     assert absent_reason(tmp_path) == "the case has no fuzzy_index table"
     (tmp_path / "fuzzy_index.csv").write_text("criterion_code,sub_code\nK1,a\n")

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ecomcase import fuzzy, fuzzy_case, fuzzy_plots
-from ecomcase import fuzzy_sensitivity as sens
 from ecomcase.errors import FuzzyInputError
+from ecomcase.fuzzy import case as fuzzy_case
+from ecomcase.fuzzy import core as fuzzy
+from ecomcase.fuzzy import plots as fuzzy_plots
+from ecomcase.fuzzy import sensitivity as sens
 from test_fuzzy import SCORES, SYSTEM, A, B, R
 
 R_ARRAY = np.array(R, dtype=float)

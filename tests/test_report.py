@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecomcase.claims import COLUMNS
-from ecomcase.report import document_order, format_number, numbers_tex, render_index
-from ecomcase.verify import compare
+from ecomcase.build.verify import compare
+from ecomcase.report.claims import COLUMNS
+from ecomcase.report.page import document_order, format_number, numbers_tex, render_index
 
 DOCS = ["thesis", "paper"]
 

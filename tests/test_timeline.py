@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ecomcase import timeline, timeline_plots, timeline_stats
-from ecomcase.claims import check_claim
 from ecomcase.errors import ParamsError
+from ecomcase.report.claims import check_claim
+from ecomcase.timeline import events as timeline
+from ecomcase.timeline import plots as timeline_plots
+from ecomcase.timeline import stats as timeline_stats
 
 # Ten events of a fictional company over 2001-2005, with modes "buy", "stake", "deal".
 EVENTS = pd.DataFrame(
@@ -496,8 +498,8 @@ def test_market_timing_numbers_and_text():
 
 
 def test_source_figures_must_name_recorded_artifacts():
-    from ecomcase.claims import check_source_figures
     from ecomcase.errors import ParamsError
+    from ecomcase.report.claims import check_source_figures
 
     artifacts = [{"id": "events_per_year"}, {"id": "target_markets"}]
     check_source_figures({"events_per_year": "paper Figure 4"}, artifacts, "03: source_figures")

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecomcase.verify import make_env, project_copy  # noqa: E402
+from ecomcase.build.verify import make_env, project_copy  # noqa: E402
 
 TIME = Path("/usr/bin/time")
 RAN = re.compile(r"\] \w+: running (\S+) \.\.\.")
@@ -77,7 +77,7 @@ from IPython.display import display
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
-from ecomcase.params import load_params, notebook_parameters
+from ecomcase.build.params import load_params, notebook_parameters
 
 params = load_params({case!r})
 transform = TransformerManager().transform_cell
@@ -153,7 +153,9 @@ def bench_monte_carlo(project: Path, case: str, draws: int, repeat: int) -> dict
     import numpy as np
     import yaml
 
-    from ecomcase import fuzzy, fuzzy_case, fuzzy_sensitivity
+    from ecomcase.fuzzy import case as fuzzy_case
+    from ecomcase.fuzzy import core as fuzzy
+    from ecomcase.fuzzy import sensitivity as fuzzy_sensitivity
 
     params = yaml.safe_load((project / "params" / f"{case}.yaml").read_text(encoding="utf-8"))
     section = (params.get("notebooks") or {}).get("04_fuzzy_evaluation") or {}

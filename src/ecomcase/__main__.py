@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _skip_unused_format_checker()
 
-    from ecomcase import pipeline
+    from ecomcase.build import pipeline
 
     started = time.perf_counter()
     try:
@@ -56,17 +56,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.case}: {args.notebook} done in {time.perf_counter() - started:.1f} s"
             )
         elif args.command == "report":
-            from ecomcase.report import build_report
+            from ecomcase.report.page import build_report
 
             index = build_report(args.case)
             pipeline.progress(f"{args.case}: report written to {index}")
         elif args.command == "validate":
-            from ecomcase.dataset import validate_case
+            from ecomcase.data.dataset import validate_case
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
         elif args.command == "new-company":
-            from ecomcase.scaffold import new_case
+            from ecomcase.build.scaffold import new_case
 
             written = new_case(args.case)
             print(f"{args.case}: wrote {len(written)} files:")
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _verify(case: str) -> int:
-    from ecomcase.verify import verify
+    from ecomcase.build.verify import verify
 
     result = verify(case)
     for label, paths in [
@@ -112,8 +112,8 @@ def _verify(case: str) -> int:
 
 
 def _check_page(case: str) -> int:
-    from ecomcase.browser import check_page
     from ecomcase.config import case_paths
+    from ecomcase.report.browser import check_page
 
     reports = case_paths(case).reports
     result = check_page(reports / "index.html", screenshot=reports / "index.png")

@@ -27,7 +27,7 @@ TEMPLATES = ("frameworks.yaml", "claims.yaml")
 
 
 def _template(name: str) -> str:
-    return resources.files("ecomcase").joinpath("scaffold", name).read_text(encoding="utf-8")
+    return resources.files("ecomcase.build").joinpath("scaffold", name).read_text(encoding="utf-8")
 
 
 def _fill(text: str, case: str) -> str:

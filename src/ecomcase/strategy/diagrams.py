@@ -25,7 +25,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import Bbox
 
 from ecomcase.plots import GREY, PALETTE, STYLE
-from ecomcase.strategy import FORCE_KEYS, is_our_reading, split_locator, year_span
+from ecomcase.strategy.frameworks import FORCE_KEYS, is_our_reading, split_locator, year_span
 
 #: Body font size (points) diagrams start from, and the smallest they shrink to.
 FONT_SIZE = 8.5
@@ -694,7 +694,7 @@ def record(
     from IPython.display import Image, Markdown
 
     from ecomcase.plots import figure_bytes
-    from ecomcase.strategy import absent_reason, framework_table
+    from ecomcase.strategy.frameworks import absent_reason, framework_table
 
     reason = absent_reason(frameworks, section, out.case)
     if reason is not None:

@@ -16,7 +16,7 @@ Four questions, one function (family) each:
 :func:`scores_for_weight_draws_loop` is a plain-Python reference of the
 vectorised scoring, used by the tests and by ``make bench``.
 
-Weights and memberships follow :mod:`ecomcase.fuzzy`: criterion weights (c,),
+Weights and memberships follow :mod:`ecomcase.fuzzy.core`: criterion weights (c,),
 sub-criterion weights (n,) in membership-row order, membership (n, m) with the
 best grade first, grade scores (m,) in points.
 """
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ecomcase import fuzzy
 from ecomcase.errors import FuzzyInputError
+from ecomcase.fuzzy import core as fuzzy
 
 CRITERION = "criterion"
 SUB_CRITERION = "sub-criterion"

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ecomcase.claims import check_claims, load_claims, status_counts
 from ecomcase.errors import ParamsError
+from ecomcase.report.claims import check_claims, load_claims, status_counts
 
 Number = tuple[str, Any, str, str]
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ecomcase import fuzzy
-from ecomcase import fuzzy_sensitivity as sens
-from ecomcase.fuzzy_case import FuzzySetup
+from ecomcase.fuzzy import core as fuzzy
+from ecomcase.fuzzy import sensitivity as sens
+from ecomcase.fuzzy.case import FuzzySetup
 from ecomcase.plots import GREY, PALETTE
 
 

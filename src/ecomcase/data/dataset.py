@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ecomcase.claims import load_claims
+from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.errors import DataError, ParamsError, Problem
-from ecomcase.fuzzy import TOLERANCE
-from ecomcase.params import document_citations, load_params
-from ecomcase.strategy import framework_problems
+from ecomcase.fuzzy.core import TOLERANCE
+from ecomcase.report.claims import load_claims
+from ecomcase.strategy.frameworks import framework_problems
 
 PACKAGE_FILE = "datapackage.json"
 #: Tables without which no case can be built, and what a row of each is.

@@ -9,10 +9,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from ecomcase.build.params import load_params, notebook_parameters
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths
 from ecomcase.errors import NotebookError
 from ecomcase.fileio import atomic_write_text, dumps_json, write_if_changed
-from ecomcase.params import load_params, notebook_parameters
 
 KERNEL = "python3"
 #: Quiet the kernel's start-up notices (e.g. about its local TCP transport); errors still show.

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from ecomcase.plots import GREY, PALETTE
-from ecomcase.timeline import label
+from ecomcase.timeline.events import label
 
 #: Colours of the two market types of the dual-track test.
 MARKET_COLOURS = {"mature": PALETTE[0], "emerging": PALETTE[5]}

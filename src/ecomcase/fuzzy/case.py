@@ -1,7 +1,7 @@
 """A case's fuzzy evaluation: processed data in, tables out.
 
-Bridges notebook 04 and the pure mathematics in :mod:`ecomcase.fuzzy` and
-:mod:`ecomcase.fuzzy_sensitivity`; figures are drawn by :mod:`ecomcase.fuzzy_plots`.
+Bridges notebook 04 and the pure mathematics in :mod:`ecomcase.fuzzy.core` and
+:mod:`ecomcase.fuzzy.sensitivity`; figures are drawn by :mod:`ecomcase.fuzzy.plots`.
 Nothing here knows the shape of a case's index system: criteria, sub-criteria
 and grades (names and number) come from the processed data.
 """
@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecomcase import fuzzy
-from ecomcase import fuzzy_sensitivity as sens
 from ecomcase.errors import FuzzyInputError
+from ecomcase.fuzzy import core as fuzzy
+from ecomcase.fuzzy import sensitivity as sens
 
 #: Key of ``numbers.json`` whose claim states the source's score.
 SCORE_NUMBER = "fuzzy_score"
@@ -209,7 +209,7 @@ def threshold_label(setup: FuzzySetup, threshold: float) -> str:
 
 def stated_panel_size(case: str) -> int | None:
     """The expert panel size that ``datapackage.json`` gives for the membership table."""
-    from ecomcase.dataset import read_package
+    from ecomcase.data.dataset import read_package
 
     for resource in read_package(case)["resources"]:
         if resource.get("name") == "fuzzy_membership":
@@ -220,8 +220,8 @@ def stated_panel_size(case: str) -> int | None:
 
 def stated_score(case: str) -> float | None:
     """The score the source states: the claim checked against ``fuzzy_score``, if any."""
-    from ecomcase.claims import load_claims
     from ecomcase.config import case_paths
+    from ecomcase.report.claims import load_claims
 
     for claim in load_claims(case_paths(case).raw / "claims.yaml"):
         stated = claim.get("stated")

@@ -20,11 +20,11 @@ import jinja2
 import pandas as pd
 
 import ecomcase
-from ecomcase.claims import check_claims, load_claims, status_counts
+from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
-from ecomcase.params import document_citations, load_params
+from ecomcase.report.claims import check_claims, load_claims, status_counts
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
 
@@ -211,7 +211,7 @@ def render_index(
 ) -> str:
     """The reviewer's page (Jinja2 template ``templates/index.html.j2``)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ecomcase", "templates"),
+        loader=jinja2.PackageLoader("ecomcase.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ecomcase.timeline import quote
+from ecomcase.timeline.events import quote
 
 #: Market types in display order (dataset.clean_events writes these two values).
 MARKET_TYPES = ("mature", "emerging")

@@ -21,9 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ecomcase.build.params import load_params
 from ecomcase.config import CasePaths, case_paths
 from ecomcase.fileio import atomic_write_text, write_json
-from ecomcase.params import load_params
 from ecomcase.plots import save_figure
 from ecomcase.tables import save_table
 

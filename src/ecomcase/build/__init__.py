@@ -1,0 +1,1 @@
+"""Running a case: parameters, staged outputs, the notebook pipeline, verification, scaffolding."""

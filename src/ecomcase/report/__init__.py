@@ -1,0 +1,1 @@
+"""The report step: claims checked against computed numbers, the verdict page, the browser check."""
