@@ -28,6 +28,30 @@ from ecomcase.plots import save_figure
 from ecomcase.tables import save_table
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A section the case cannot produce: shows as 'not available for this case:
+    <reason>' in a notebook and is recorded for the report."""
+
+    title: str
+    reason: str
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self.title}: not available for this case: {self.reason}.*"
+
+
+def _show_png(path: Path) -> None:
+    """Show a saved PNG in the running notebook, where the figure is made (nothing
+    outside a kernel)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return
+    if get_ipython() is not None:
+        display(Image(data=path.read_bytes(), format="png", width=720))
+
+
 def _plain(value: Any) -> Any:
     """NumPy scalars and arrays as plain JSON values."""
     if isinstance(value, np.generic):
@@ -52,6 +76,7 @@ class Outputs:
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
     processed: list[str] = field(default_factory=list)
+    coding: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.paths = case_paths(self.case)
@@ -91,10 +116,11 @@ class Outputs:
         """Save ``fig`` in the case's formats (and the table behind it) as one artifact."""
         entry = self._artifact(artifact_id, title, reproduces)
         stem = self.stage / "figures" / artifact_id
-        self._staged(
-            entry,
-            save_figure(fig, stem, self.params["figure_formats"], self.params["figure_dpi"]),
-        )
+        written = save_figure(fig, stem, self.params["figure_formats"], self.params["figure_dpi"])
+        self._staged(entry, written)
+        png = [p for p in written if p.suffix == ".png"]
+        if png:
+            _show_png(png[0])
         if table is not None:
             self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
         plt.close(fig)
@@ -108,10 +134,12 @@ class Outputs:
 
     def skip(
         self, artifact_id: str, title: str, reason: str, reproduces: str | None = None
-    ) -> None:
-        """Record an artifact this case cannot produce, and why (the report shows it)."""
+    ) -> Skipped:
+        """Record an artifact this case cannot produce, and why (the report shows it);
+        returns what the notebook shows in its place."""
         entry = self._artifact(artifact_id, title, reproduces)
         entry["skipped"] = reason
+        return Skipped(title, reason)
 
     def number(
         self, key: str, value: Any, unit: str = "", description: str = "", decimals: int = 2
@@ -127,6 +155,19 @@ class Outputs:
             "notebook": self.notebook,
         }
         return value
+
+    def multiverse(
+        self, table: pd.DataFrame, switches: list[str], default: dict[str, str]
+    ) -> None:
+        """Record the coding multiverse (one row per specification: its options,
+        then one column per number key) for the report's claim columns."""
+        keys = [c for c in table.columns if c not in {"specification", "rows", *switches}]
+        self.coding = {
+            "switches": switches,
+            "default": default,
+            "specifications": table[switches].to_dict(orient="records"),
+            "values": {key: _plain(table[key].tolist()) for key in keys},
+        }
 
     def setting(self, name: str, value: Any) -> Any:
         """A notebook parameter, or its value in ``params/<case>.yaml`` when left at None."""
@@ -175,6 +216,8 @@ class Outputs:
             "numbers": self.numbers,
             "processed": sorted(self.processed),
         }
+        if self.coding is not None:
+            fragment["multiverse"] = self.coding
         write_json(self.paths.fragment(self.notebook), fragment)
         shutil.rmtree(self.stage, ignore_errors=True)
         return fragment

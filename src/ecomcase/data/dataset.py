@@ -239,11 +239,52 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
                 "target",
             )
         )
+    problems += follow_on_problems(events, file)
     if "fuzzy_index" in data.tables and "fuzzy_membership" in data.tables:
         problems += fuzzy_problems(case, data, params)
     if "platform_mau" in data.tables and not data.tables["platform_mau"].empty:
         problems += own_group_problems(case, data, params)
     return problems
+
+
+def follow_on_problems(events: pd.DataFrame, file: str) -> list[Problem]:
+    """``follow_on_of`` names an existing first entry (itself no follow-on) dated
+    no later than the follow-on."""
+    if "follow_on_of" not in events.columns or "event_id" not in events.columns:
+        return []
+    ids = events["event_id"].astype(str)
+    when = events["year"].astype(str) + "-" + events["date"].fillna("").astype(str)
+    by_id = dict(zip(ids, range(len(events)), strict=True))
+    problems = []
+    for i, first in enumerate(events["follow_on_of"]):
+        if pd.isna(first) or first == "":
+            continue
+        line = i + 2
+        j = by_id.get(str(first))
+        if j is None:
+            message = f"follow_on_of '{first}' is no event_id of this file"
+        elif j == i:
+            message = f"follow_on_of '{first}' is the row's own event_id"
+        elif not pd.isna(events["follow_on_of"].iloc[j]) and events["follow_on_of"].iloc[j] != "":
+            message = (
+                f"follow_on_of '{first}' is itself a follow-on (of "
+                f"'{events['follow_on_of'].iloc[j]}'): name the first entry"
+            )
+        elif _date_key(when.iloc[j]) > _date_key(when.iloc[i]):
+            message = (
+                f"follow_on_of '{first}' is dated {_date_key(when.iloc[j])}, "
+                f"after this row ({_date_key(when.iloc[i])})"
+            )
+        else:
+            continue
+        problems.append(Problem(file, message, line, "follow_on_of"))
+    return problems
+
+
+def _date_key(text: str) -> str:
+    """'2015-2015-07-08' -> '2015-07-08'; '2017-' -> '2017': comparable as text."""
+    year, _, date = text.partition("-")
+    return date or year
 
 
 def own_group_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
@@ -390,7 +431,9 @@ def clean_events(events: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     mature = (start <= out["year"]) & (out["year"] <= end)
     out["market_type"] = np.where(mature.fillna(False).astype(bool), "mature", "emerging")
     out = out.sort_values(["year", "date", "target"], na_position="last", kind="stable")
-    out.insert(0, "event_id", [f"E{i:03d}" for i in range(1, len(out) + 1)])
+    if "event_id" not in out.columns:
+        # a case without its own ids gets them in date order
+        out.insert(0, "event_id", [f"E{i:03d}" for i in range(1, len(out) + 1)])
     return out.reset_index(drop=True)
 
 

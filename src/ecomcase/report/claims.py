@@ -30,6 +30,8 @@ COLUMNS = [
     "tolerance",
     "status",
     "note",
+    "specifications_supporting",
+    "nearest_supporting_specification",
 ]
 STATUSES = ("reproduced", "differs", "not_checkable")
 _REQUIRED = ("id", "source", "location", "quantity", "stated")
@@ -114,10 +116,44 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def check_claims(claims: list[dict[str, Any]], numbers: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """All claims checked, as a table with the columns of ``claims.csv``."""
-    rows = [check_claim(claim, numbers) for claim in claims]
+def check_claims(
+    claims: list[dict[str, Any]],
+    numbers: dict[str, dict[str, Any]],
+    multiverse: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """All claims checked, as a table with the columns of ``claims.csv``; with a
+    coding ``multiverse`` (see :meth:`ecomcase.build.outputs.Outputs.multiverse`),
+    each claim on an event count also says under how many specifications it
+    reproduces and the supporting one nearest the default."""
+    rows = []
+    for claim in claims:
+        row = check_claim(claim, numbers)
+        row.update(multiverse_support(claim, multiverse))
+        rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def multiverse_support(claim: dict[str, Any], multiverse: dict[str, Any] | None) -> dict[str, str]:
+    """'k of n' specifications under which ``claim`` reproduces, and the supporting
+    specification with the fewest switches changed from the default ('default'
+    itself, 'none', or 'switch: option; ...'); blank for claims the multiverse
+    does not compute."""
+    key = claim.get("number")
+    if multiverse is None or key not in multiverse["values"]:
+        return {"specifications_supporting": "", "nearest_supporting_specification": ""}
+    default = multiverse["default"]
+    supporting = []
+    for spec, value in zip(multiverse["specifications"], multiverse["values"][key], strict=True):
+        checked = check_claim(claim, {key: {"value": value}})
+        if checked["status"] == "reproduced":
+            changed = [f"{s}: {spec[s]}" for s in multiverse["switches"] if spec[s] != default[s]]
+            supporting.append(changed)
+    total = len(multiverse["specifications"])
+    nearest = "; ".join(min(supporting, key=len)) or "default" if supporting else "none"
+    return {
+        "specifications_supporting": f"{len(supporting)} of {total}",
+        "nearest_supporting_specification": nearest,
+    }
 
 
 def status_counts(checked: pd.DataFrame) -> dict[str, int]:

@@ -184,7 +184,8 @@ def build_report(case: str) -> Path:
         numbers.update(fragment["numbers"])
     documents = document_citations(params)
     claims = load_claims(paths.raw / "claims.yaml", set(documents))
-    checked = check_claims(claims, numbers)
+    multiverse = next((f["multiverse"] for f in fragments if f.get("multiverse")), None)
+    checked = check_claims(claims, numbers, multiverse)
 
     atomic_write_text(
         paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")

@@ -688,24 +688,19 @@ def record(
 
     The figure is saved with the section's items as its table (or ``table(section)``);
     a section the case does not have is recorded as skipped, with the reason.
-    ``draw_section`` replaces the section's own diagram. Returns something to display:
-    the figure as a PNG image, or the reason it was skipped.
+    ``draw_section`` replaces the section's own diagram. The figure shows in the
+    notebook as it is saved; a skipped section returns what shows in its place.
     """
-    from IPython.display import Image, Markdown
-
-    from ecomcase.plots import figure_bytes
     from ecomcase.strategy.frameworks import absent_reason, framework_table
 
     reason = absent_reason(frameworks, section, out.case)
     if reason is not None:
-        out.skip(artifact_id, title, reason, reproduces=reproduces)
-        return Markdown(f"*Not drawn: {reason}.*")
+        return out.skip(artifact_id, title, reason, reproduces=reproduces)
     data = frameworks[section]
     fig = draw_section(data) if draw_section else draw(frameworks, section)
     rows = table(data) if table else framework_table(data, section)
-    image = Image(data=figure_bytes(fig, "png", dpi=100))
     out.figure(artifact_id, fig, title, reproduces=reproduces, table=rows)
-    return image
+    return None
 
 
 __all__ = ["DIAGRAMS", "Extents", "draw", "record", "rendered_extents", "wrap"]

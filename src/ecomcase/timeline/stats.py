@@ -127,6 +127,8 @@ def fisher_freeman_halton(
         return float("nan")
     if cells.shape == (2, 2):
         return fisher_2x2(cells)[1]
+    if n_resamples <= 0:  # not asked for (e.g. the coding multiverse)
+        return float("nan")
     method = stats.MonteCarloMethod(n_resamples=n_resamples, rng=np.random.default_rng(seed))
     return float(stats.fisher_exact(cells, method=method).pvalue)
 

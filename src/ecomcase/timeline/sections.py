@@ -1,0 +1,216 @@
+"""Sections of notebook 03 that branch on what a case has: each records its
+figures, tables and numbers on an :class:`~ecomcase.build.outputs.Outputs` and
+returns what the notebook shows (text, or 'not available for this case')."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown
+
+from ecomcase.build.outputs import Outputs, Skipped
+from ecomcase.timeline import coding as rules
+from ecomcase.timeline import events as tl
+from ecomcase.timeline import plots, stats
+
+
+def event_values(
+    first: int,
+    last: int,
+    modes: Sequence[str],
+    window: tuple[int, int] | None,
+    turning: int | None,
+    threshold: float | None,
+    host_concentration: int,
+    acquisition: str,
+    alpha: float,
+) -> Callable[[pd.DataFrame], dict[str, Any]]:
+    """events -> {number key: value}: what notebook 03 records from the events,
+    with the dual-track readings (no Monte Carlo), for the coding multiverse."""
+
+    def compute(events: pd.DataFrame) -> dict[str, Any]:
+        found = tl.event_numbers(
+            events, first, last, modes, window, turning, threshold, host_concentration
+        )
+        dual = stats.dual_track(events, modes, acquisition, seed=0, n_resamples=0)
+        found += stats.dual_track_numbers(dual, alpha)
+        return {key: value for key, value, *_ in found}
+
+    return compute
+
+
+def coding_section(out: Outputs, coding: rules.Coding, all_events: pd.DataFrame) -> Markdown:
+    """The default coding: what it counts, and the rows each switch leaves out."""
+    counted = coding.apply(all_events)
+    out.number("coding_rows_total", len(all_events), "events", "rows of the events table", 0)
+    out.number("coding_rows_counted", len(counted), "events", "rows the default coding counts", 0)
+    if coding.default is not None:
+        table = coding.exclusions(all_events)
+        table["option"] = table["option"].map(rules.OPTION_LABELS)
+        out.table("coding_exclusions", table, "Rows each rule of the default coding leaves out")
+    return Markdown(coding.sentence(all_events))
+
+
+def multiverse_section(
+    out: Outputs,
+    coding: rules.Coding,
+    all_events: pd.DataFrame,
+    compute: Callable[[pd.DataFrame], dict[str, Any]],
+    claims: Sequence[dict[str, Any]],
+    headlines: Sequence[str],
+) -> Skipped | list[Any]:
+    """Every claim on the events under every coding specification: the table, one
+    specification curve per headline number, the supporting specifications."""
+    title = "The source's event counts under every coding"
+    if coding.default is None:
+        return out.skip("coding_multiverse", title, coding.reason)
+    table = rules.multiverse(all_events, coding.group_investors, compute)
+    switches = list(rules.SWITCHES)
+    out.multiverse(table, switches, coding.default)
+    keyed = [c for c in claims if c.get("number") in table.columns]
+    columns = ["specification", *switches, "rows"] + list(dict.fromkeys(c["number"] for c in keyed))
+    out.table("coding_multiverse", table[columns], f"{title}: one row per specification")
+    support = rules.support_table(keyed, table, coding.default)
+    out.table(
+        "coding_multiverse_support",
+        support,
+        "Claims on the events: specifications that reproduce each",
+    )
+    reproduced = rules.claims_reproduced(keyed, table)
+    best = int(reproduced.idxmax())
+    best_spec = {s: table.loc[best, s] for s in switches}
+    out.number(
+        "multiverse_specifications", len(table), "specifications", "coding specifications", 0
+    )
+    out.number("multiverse_claims", len(keyed), "claims", "claims the multiverse checks", 0)
+    out.number(
+        "multiverse_best_specification",
+        rules.spec_label(best_spec),
+        "",
+        "the specification that reproduces the most claims (the first of tied ones)",
+    )
+    out.number(
+        "multiverse_best_reproduced", int(reproduced.max()), "claims", "claims it reproduces", 0
+    )
+    is_default = (table[switches] == pd.Series(coding.default)).all(axis=1)
+    out.number(
+        "multiverse_default_reproduced",
+        int(reproduced[is_default].iloc[0]),
+        "claims",
+        "claims the default coding reproduces",
+        0,
+    )
+    stated = {c["number"]: c["stated"] for c in reversed(keyed)}
+    quantity = {c["number"]: c["quantity"] for c in reversed(keyed)}
+    specs = table[switches].to_dict(orient="records")
+    for key in headlines:
+        fig = plots.specification_curve(
+            table[key].astype(float),
+            specs,
+            rules.SWITCHES,
+            coding.default,
+            stated.get(key),
+            quantity.get(key, key),
+            rules.OPTION_LABELS,
+        )
+        out.figure(
+            f"spec_curve_{key}",
+            fig,
+            f"Specification curve: {quantity.get(key, key)}",
+            table=table[["specification", *switches, key]],
+        )
+    text = (
+        f"Of {len(table)} codings, **{rules.spec_label(best_spec)}** reproduces the most of the "
+        f"{len(keyed)} claims on the events: {int(reproduced.max())} (the default coding: "
+        f"{int(reproduced[is_default].iloc[0])})."
+    )
+    return [Markdown(text), support]
+
+
+def fortune_section(
+    out: Outputs,
+    fortune: pd.DataFrame | None,
+    window: tuple[int, int] | None,
+    company: str,
+    reproduces: str | None,
+) -> Skipped | Markdown:
+    """The company's Fortune Global 500 ranks (and revenue where the data hold it)."""
+    title = "Fortune Global 500 rank and revenue"
+    if fortune is None or fortune.empty:
+        return out.skip(
+            "fortune_rank", title, "the case has no Fortune Global 500 table", reproduces
+        )
+    if window:
+        fortune = fortune[fortune["edition_year"].between(*window)]
+    if fortune.empty:
+        return out.skip("fortune_rank", title, f"no Fortune edition in {list(window)}", reproduces)
+    fig = plots.fortune_rank(fortune, company)
+    out.figure(
+        "fortune_rank",
+        fig,
+        title,
+        reproduces,
+        table=fortune[["edition_year", "rank", "revenue_usd_m", "source_publisher"]],
+    )
+    out.record(tl.fortune_numbers(fortune))
+    n = out.numbers
+    first, last = int(fortune["edition_year"].min()), int(fortune["edition_year"].max())
+    return Markdown(
+        f"Rank {tl.quote(n, f'fortune_rank_{first}')} in the {first} edition, "
+        f"{tl.quote(n, f'fortune_rank_{last}')} in {last}: "
+        f"**{tl.quote(n, 'fortune_rank_gain')}** places gained over "
+        f"{tl.quote(n, 'fortune_editions_count')} editions. Revenue is drawn only where the "
+        "sourced table holds the listed figure."
+    )
+
+
+def milestones_section(
+    out: Outputs,
+    milestones: pd.DataFrame | None,
+    periods_setting: Any,
+    package: dict[str, Any] | None,
+    labels: dict[str, str] | None,
+    company: str,
+    reproduces: dict[str, str],
+) -> list[Any]:
+    """One milestone timeline per history period; a period without milestones is skipped."""
+    if milestones is None or milestones.empty:
+        return [
+            out.skip(
+                "milestones",
+                "History milestones",
+                "the case has no milestones",
+                reproduces.get("milestones"),
+            )
+        ]
+    periods = tl.year_periods(periods_setting, milestones["year"], "history_periods")
+    declared = tl.enum_values(package, "milestones", "category")
+    categories = tl.ordered_values(declared, milestones["category"])
+    shown = []
+    for artifact_id, (first, last) in tl.history_figures(periods):
+        items = milestones[milestones["year"].between(first, last)]
+        title = f"{company}: milestones {first}-{last}"
+        if items.empty:
+            shown.append(
+                out.skip(
+                    artifact_id,
+                    title,
+                    f"no milestone in {first}-{last}",
+                    reproduces.get(artifact_id),
+                )
+            )
+            continue
+        fig = plots.milestone_timeline(items, title, labels, list(categories))
+        out.figure(
+            artifact_id,
+            fig,
+            title,
+            reproduces.get(artifact_id),
+            table=items[["year", "date", "event", "category", "source_publisher"]],
+        )
+        out.number(
+            f"milestones_{first}_{last}", len(items), "milestones", f"milestones {first}-{last}", 0
+        )
+    return shown
