@@ -86,10 +86,24 @@ def run_notebook(case: str, notebook: str) -> Path:
 
 
 def notebook_html(path: Path) -> str:
-    """The executed notebook as a self-contained HTML page (nbconvert)."""
+    """The executed notebook as a self-contained HTML page that reads as a paper:
+    code folded behind "Show code" (template ``report/templates/folded``), no
+    In/Out prompts, and only the parameters the run used (papermill's injected
+    cell; the notebook's defaults cell is left out). The ``.ipynb`` keeps all."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
-    body, _ = HTMLExporter().from_filename(str(path))
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"parameters"}
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(
+        config=config,
+        template_name="folded",
+        extra_template_basedirs=[str(Path(__file__).parents[1] / "report" / "templates")],
+    )
+    body, _ = exporter.from_filename(str(path))
     return body
 
 

@@ -530,3 +530,36 @@ def financial_numbers(data: CaseData) -> list[tuple[str, float, str, str]]:
         (f"fin_{row.metric}", float(row.value), row.unit, f"{row.period}; {row.source_publisher}")
         for row in financials.itertuples(index=False)
     ]
+
+
+def cleaning_summary(events: pd.DataFrame) -> pd.DataFrame:
+    """What cleaning added, per continent and market type: events and countries."""
+    table = (
+        events.groupby(["continent", "market_type"])
+        .agg(events=("iso2", "size"), countries=("iso2", "nunique"))
+        .reset_index()
+        .rename(columns={"market_type": "market type"})
+    )
+    return table
+
+
+def source_numbers(events: pd.DataFrame) -> list[tuple[str, int, str, str]]:
+    """How many events are sourced, and how many cite a URL."""
+    return [
+        ("events_sourced", len(events), "events", "events with a source in the raw data"),
+        (
+            "events_with_url",
+            int(events["source_url"].notna().sum()),
+            "events",
+            "events whose source has a URL",
+        ),
+    ]
+
+
+def sources_text(numbers: dict[str, dict[str, Any]], fictional: bool) -> str:
+    """One sentence on the events' sources (an invented case has none to cite)."""
+    n_events = numbers["events_sourced"]["value"]
+    if fictional:
+        return f"**{n_events}** events, all invented for this fictional case (no URLs to cite)."
+    n_url = numbers["events_with_url"]["value"]
+    return f"**{n_events}** events are sourced; **{n_url}** of them cite a URL."

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -503,6 +503,15 @@ def quote(numbers: dict[str, dict[str, Any]], key: str, fmt: str = "{}") -> str:
     (NaN is recorded as None)."""
     value = numbers[key]["value"]
     return "n/a" if value is None else fmt.format(value)
+
+
+def quoter(numbers: dict[str, dict[str, Any]]) -> Callable[..., str]:
+    """``v(key, fmt)``: a recorded number formatted for text (see :func:`quote`)."""
+
+    def v(key: str, fmt: str = "{}") -> str:
+        return quote(numbers, key, fmt)
+
+    return v
 
 
 def year_text(

@@ -5,15 +5,71 @@ returns what the notebook shows (text, or 'not available for this case')."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from IPython.display import Markdown
 
 from ecomcase.build.outputs import Outputs, Skipped
+from ecomcase.display import Shown, display_table
 from ecomcase.timeline import coding as rules
 from ecomcase.timeline import events as tl
 from ecomcase.timeline import plots, stats
+
+
+@dataclass
+class Settings:
+    """Notebook 03's parameters, each resolved (a value left at None is read from
+    the params file) and checked."""
+
+    out: Outputs
+    first: int
+    last: int
+    company: str
+    fortune_window: tuple[int, int] | None
+    window: tuple[int, int] | None
+    turning: int | None
+    values: dict[str, Any]
+    package: dict[str, Any] | None
+
+    @classmethod
+    def start(cls, out: Outputs, **settings: Any) -> Settings:
+        from ecomcase.data.dataset import read_package
+
+        values = {name: out.setting(name, value) for name, value in settings.items()}
+        first, last = out.params["event_years"]
+        return cls(
+            out=out,
+            first=first,
+            last=last,
+            company=out.params["short_name"],
+            fortune_window=tl.year_window(values.get("fortune_years"), "fortune_years"),
+            window=tl.year_window(values.get("inverted_v_window"), "inverted_v_window"),
+            turning=values.get("turning_year"),
+            values=values,
+            package=read_package(out.case),
+        )
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+    @property
+    def reproduces(self) -> dict[str, str]:
+        return self.values.get("source_figures") or {}
+
+    def coding_rules(self, all_events: pd.DataFrame) -> rules.Coding:
+        where = f"params/{self.out.case}.yaml: notebooks.03_internationalization_timeline.coding"
+        return rules.Coding.from_setting(self.values.get("coding"), all_events, where)
+
+    def modes(self, events: pd.DataFrame) -> tuple[list[str], str]:
+        """The entry modes in display order and the one the dual-track test calls
+        the acquisition mode."""
+        modes = tl.modes_from_package(self.package, events)
+        return modes, self.values.get("acquisition_mode") or modes[0]
+
+    def mode_labels(self, modes: Sequence[str]) -> dict[str, str]:
+        return {m: tl.label(m, self.values.get("mode_labels")) for m in modes}
 
 
 def event_values(
@@ -60,7 +116,7 @@ def multiverse_section(
     compute: Callable[[pd.DataFrame], dict[str, Any]],
     claims: Sequence[dict[str, Any]],
     headlines: Sequence[str],
-) -> Skipped | list[Any]:
+) -> Skipped | Shown:
     """Every claim on the events under every coding specification: the table, one
     specification curve per headline number, the supporting specifications."""
     title = "The source's event counts under every coding"
@@ -122,11 +178,12 @@ def multiverse_section(
             table=table[["specification", *switches, key]],
         )
     text = (
-        f"Of {len(table)} codings, **{rules.spec_label(best_spec)}** reproduces the most of the "
+        f"Of {len(table)} codings, the one counting **{rules.spec_text(best_spec)}** "
+        "reproduces the most of the "
         f"{len(keyed)} claims on the events: {int(reproduced.max())} (the default coding: "
         f"{int(reproduced[is_default].iloc[0])})."
     )
-    return [Markdown(text), support]
+    return Shown(Markdown(text), display_table(support, decimals=4))
 
 
 def fortune_section(
@@ -174,26 +231,26 @@ def milestones_section(
     labels: dict[str, str] | None,
     company: str,
     reproduces: dict[str, str],
-) -> list[Any]:
+) -> Shown:
     """One milestone timeline per history period; a period without milestones is skipped."""
     if milestones is None or milestones.empty:
-        return [
+        return Shown(
             out.skip(
                 "milestones",
                 "History milestones",
                 "the case has no milestones",
                 reproduces.get("milestones"),
             )
-        ]
+        )
     periods = tl.year_periods(periods_setting, milestones["year"], "history_periods")
     declared = tl.enum_values(package, "milestones", "category")
     categories = tl.ordered_values(declared, milestones["category"])
-    shown = []
+    shown = Shown()
     for artifact_id, (first, last) in tl.history_figures(periods):
         items = milestones[milestones["year"].between(first, last)]
         title = f"{company}: milestones {first}-{last}"
         if items.empty:
-            shown.append(
+            shown.items.append(
                 out.skip(
                     artifact_id,
                     title,
