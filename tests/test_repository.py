@@ -46,3 +46,27 @@ def test_environment_yml_pins_the_same_versions_as_the_lock_file():
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
     assert python.startswith("python=3.11")
     assert env_pins == _lock_pins()
+
+
+def _top_level_lines(source: str) -> list[str]:
+    """Code lines of a cell that a reader must read: not imports, blanks or comments."""
+    return [
+        line for line in source.splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "import ", "from "))
+    ]
+
+
+def test_notebook_cells_are_short_calls_without_branches():
+    """Logic with a branch or a loop lives in the package, where it is tested."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
+                continue
+            source = "".join(cell["source"])
+            lines = _top_level_lines(source)
+            assert len(lines) <= 10, f"{path.name} cell {cell['id']}: {len(lines)} lines"
+            for line in lines:
+                assert not re.match(r"(if|for|while|try|with|def|class)\b", line), (
+                    f"{path.name} cell {cell['id']}: top-level '{line.strip()}'"
+                )
