@@ -77,6 +77,7 @@ class Outputs:
     numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
     processed: list[str] = field(default_factory=list)
     coding: dict[str, Any] | None = None
+    evidence_rows: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.paths = case_paths(self.case)
@@ -169,6 +170,10 @@ class Outputs:
             "values": {key: _plain(table[key].tolist()) for key in keys},
         }
 
+    def rows(self, rows: dict[str, list[str]]) -> None:
+        """Record the data rows (ids) behind numbers, for the claims that quote them."""
+        self.evidence_rows.update(rows)
+
     def setting(self, name: str, value: Any) -> Any:
         """A notebook parameter, or its value in ``params/<case>.yaml`` when left at None."""
         if value is not None:
@@ -218,6 +223,8 @@ class Outputs:
         }
         if self.coding is not None:
             fragment["multiverse"] = self.coding
+        if self.evidence_rows:
+            fragment["rows"] = self.evidence_rows
         write_json(self.paths.fragment(self.notebook), fragment)
         shutil.rmtree(self.stage, ignore_errors=True)
         return fragment

@@ -532,6 +532,32 @@ def financial_numbers(data: CaseData) -> list[tuple[str, float, str, str]]:
     ]
 
 
+def document_numbers(data: CaseData) -> list[tuple[str, float, str, str]]:
+    """``doc_<document>_<fact>`` for each fact counted in a source document."""
+    facts = data.tables.get("document_facts", pd.DataFrame(columns=["document"]))
+    return [
+        (
+            f"doc_{row.document}_{row.fact}",
+            float(row.value),
+            row.unit if isinstance(row.unit, str) else "",
+            f"{row.document}, {row.location}: {row.how_counted}",
+        )
+        for row in facts.itertuples(index=False)
+    ]
+
+
+def milestone_numbers(data: CaseData) -> list[tuple[str, int, str, str]]:
+    """``milestones_first_year_<category>``: the first year of each milestone category."""
+    milestones = data.tables.get("milestones")
+    if milestones is None or milestones.empty:
+        return []
+    first = milestones.groupby("category")["year"].min()
+    return [
+        (f"milestones_first_year_{category}", int(year), "year", f"first {category} milestone")
+        for category, year in first.items()
+    ]
+
+
 def cleaning_summary(events: pd.DataFrame) -> pd.DataFrame:
     """What cleaning added, per continent and market type: events and countries."""
     table = (

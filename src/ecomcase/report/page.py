@@ -29,6 +29,22 @@ from ecomcase.report.claims import check_claims, load_claims, status_counts
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
 
 
+def claim_evidence(processed: Path, fragments: list[dict[str, Any]]) -> dict[str, Any]:
+    """What claims link to: the processed tables a ``record`` reads, and the data
+    rows behind small counts (``rows`` of the notebooks' fragments)."""
+    from ecomcase.report.claims import ID_COLUMNS
+
+    tables = {}
+    for name in ID_COLUMNS:
+        path = processed / f"{name}.csv"
+        if path.is_file():
+            tables[name] = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    rows: dict[str, list[str]] = {}
+    for fragment in fragments:
+        rows.update(fragment.get("rows", {}))
+    return {"tables": tables, "rows": rows}
+
+
 def _fragments(case: str) -> list[dict[str, Any]]:
     paths = case_paths(case)
     fragments = []
@@ -185,7 +201,7 @@ def build_report(case: str) -> Path:
     documents = document_citations(params)
     claims = load_claims(paths.raw / "claims.yaml", set(documents))
     multiverse = next((f["multiverse"] for f in fragments if f.get("multiverse")), None)
-    checked = check_claims(claims, numbers, multiverse)
+    checked = check_claims(claims, numbers, multiverse, claim_evidence(paths.processed, fragments))
 
     atomic_write_text(
         paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ecomcase.errors import ParamsError
+from ecomcase.report.claims import compare, multiverse_support
 
 #: switch -> (narrow option, broad option), in the order specifications list them.
 SWITCHES: dict[str, tuple[str, str]] = {
@@ -254,8 +255,6 @@ def support_table(
 ) -> pd.DataFrame:
     """Per claim whose number the multiverse computes: stated, the value under the
     default coding, how many specifications reproduce it and the nearest one."""
-    from ecomcase.report.claims import check_claim, multiverse_support
-
     record = as_record(table, default)
     is_default = (table[list(SWITCHES)] == pd.Series(default)).all(axis=1).to_numpy()
     rows = []
@@ -264,7 +263,7 @@ def support_table(
         if key not in table.columns:
             continue
         value = table.loc[is_default, key].iloc[0]
-        status = check_claim(claim, {key: {"value": value}})["status"]
+        status = compare(claim, value)
         support = multiverse_support(claim, record)
         rows.append(
             {
@@ -292,16 +291,12 @@ def as_record(table: pd.DataFrame, default: Specification) -> dict[str, Any]:
 
 
 def claims_reproduced(claims: Sequence[dict[str, Any]], table: pd.DataFrame) -> pd.Series:
-    """Per specification (table row), how many of ``claims`` reproduce."""
-    from ecomcase.report.claims import check_claim
-
+    """Per specification (table row), how many of ``claims`` reproduce (or are
+    consistent)."""
     keyed = [c for c in claims if c.get("number") in table.columns]
     return pd.Series(
         [
-            sum(
-                check_claim(c, {c["number"]: {"value": row[c["number"]]}})["status"] == "reproduced"
-                for c in keyed
-            )
+            sum(compare(c, row[c["number"]]) in ("reproduced", "consistent") for c in keyed)
             for _, row in table.iterrows()
         ],
         index=table.index,

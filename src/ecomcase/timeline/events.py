@@ -25,6 +25,9 @@ from ecomcase.report.claims import check_claims, load_claims, status_counts
 
 Number = tuple[str, Any, str, str]
 
+#: The industry code of the controlled vocabulary that collects everything else.
+CATCH_ALL = "other"
+
 
 def slug(text: str) -> str:
     """``"North America"`` -> ``"north_america"``: a name usable in a number key."""
@@ -264,6 +267,12 @@ def total_numbers(events: pd.DataFrame, first: int, last: int) -> list[Number]:
             "industries",
             "target industries",
         ),
+        (
+            "industries_count_named",
+            int(events.loc[events["industry"] != CATCH_ALL, "industry"].nunique()),
+            "industries",
+            f"target industries other than the catch-all '{CATCH_ALL}'",
+        ),
     ]
     out += [(f"events_in_{y}", int(n), "events", f"events in {y}") for y, n in totals.items()]
     return out
@@ -471,6 +480,16 @@ def amount_numbers(
             "year with the largest disclosed amount",
         )
     )
+    if window is not None and {window[0], window[1]} <= set(by_year.index):
+        amounts = pd.DataFrame({"year": by_year.index, "total": by_year.to_numpy()})
+        out.append(
+            (
+                f"amount_inverted_v_{window[0]}_{window[1]}",
+                is_inverted_v(amounts, *window),
+                "",
+                f"disclosed amounts fall after {window[0]} and rise again in {window[1]}",
+            )
+        )
     if threshold is None:
         return out
     start, end = window if window is not None else (first, last)
@@ -594,6 +613,25 @@ def event_numbers(
         + place_numbers(events)
         + mode_numbers(events, modes, host_concentration)
     )
+
+
+def count_rows(
+    events: pd.DataFrame, modes: Sequence[str], limit: int = 30
+) -> dict[str, list[str]]:
+    """The event ids behind each count a claim may quote (per mode, year, country
+    and continent, and the total), for counts of at most ``limit`` events."""
+    if "event_id" not in events.columns:
+        return {}
+    groups: dict[str, pd.Series] = {"events_total": events["event_id"]}
+    for mode in modes:
+        groups[f"mode_count_{mode}"] = events.loc[events["mode"] == mode, "event_id"]
+    for year, ids in events.groupby("year")["event_id"]:
+        groups[f"events_in_{year}"] = ids
+    for iso2, ids in events.groupby("iso2")["event_id"]:
+        groups[f"count_events_{iso2}"] = ids
+    for continent, ids in events.groupby("continent")["event_id"]:
+        groups[f"count_events_{slug(continent)}"] = ids
+    return {key: [str(i) for i in ids] for key, ids in groups.items() if 0 < len(ids) <= limit}
 
 
 def modes_text(
