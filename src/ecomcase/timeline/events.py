@@ -138,7 +138,7 @@ def leaders(table: pd.DataFrame, column: str, count: str = "events") -> str:
 
 
 def largest_text(by_country: pd.DataFrame) -> str:
-    """"the largest is X with n events (s%)." or, on a tie, "the largest are X, Y and Z
+    """ "the largest is X with n events (s%)." or, on a tie, "the largest are X, Y and Z
     with n events each (s% each)." from a :func:`country_counts` table."""
     top = by_country[by_country["events"] == by_country["events"].max()]
     n, share = int(top["events"].iloc[0]), float(top["share"].iloc[0])
@@ -214,12 +214,30 @@ def checked_claims(path: Path, numbers: dict[str, dict[str, Any]]) -> pd.DataFra
 
 
 def claims_text(checked: pd.DataFrame) -> str:
-    """One sentence counting the checked claims by status."""
+    """One sentence counting the checked claims by status (the documents' stated
+    claims; checks this project adds are counted apart)."""
     counts = status_counts(checked)
+    stated = int((checked["kind"] == "stated").sum())
+    parts = [f"**{counts['reproduced']}** reproduce", f"**{counts['differs']}** differ"]
+    parts += [
+        f"{counts[s]} {label}"
+        for s, label in (
+            ("consistent", "are consistent with a bound"),
+            ("inconsistent", "contradict another statement"),
+            ("not_checkable", "cannot be checked"),
+        )
+        if counts[s]
+    ]
+    checks = len(checked) - stated
     return (
-        f"Of the {len(checked)} claims whose number this notebook computes, "
-        f"**{counts['reproduced']}** reproduce, **{counts['differs']}** differ and "
-        f"{counts['not_checkable']} cannot be checked."
+        f"Of the documents' {stated} claims whose number this notebook computes, "
+        + ", ".join(parts[:-1])
+        + f" and {parts[-1]}."
+        + (
+            f" This project adds {checks} checks of its own (listed with kind 'check')."
+            if checks
+            else ""
+        )
     )
 
 
@@ -615,9 +633,7 @@ def event_numbers(
     )
 
 
-def count_rows(
-    events: pd.DataFrame, modes: Sequence[str], limit: int = 30
-) -> dict[str, list[str]]:
+def count_rows(events: pd.DataFrame, modes: Sequence[str], limit: int = 30) -> dict[str, list[str]]:
     """The event ids behind each count a claim may quote (per mode, year, country
     and continent, and the total), for counts of at most ``limit`` events."""
     if "event_id" not in events.columns:
