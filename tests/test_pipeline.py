@@ -120,6 +120,43 @@ def test_report_page_lists_claims_by_document_and_artifacts_in_order(built):
     assert manifest["inputs_date"][:4].isdigit()
 
 
+def test_every_report_file_is_readable_by_group_and_others(built):
+    """Written atomically, yet with the mode of any new file (0644 under umask 022)."""
+    import stat
+
+    from ecomcase.fileio import new_file_mode
+
+    if new_file_mode() & 0o044 != 0o044:
+        pytest.skip("this process's umask hides files from group and others")
+    files = [p for p in (built / "reports/alibaba").rglob("*") if p.is_file()]
+    unreadable = [
+        f"{p.relative_to(built)} {stat.filemode(p.stat().st_mode)}"
+        for p in files
+        if p.stat().st_mode & 0o044 != 0o044
+    ]
+    assert len(files) > 100
+    assert unreadable == []
+
+
+def test_every_tex_output_compiles_with_pdflatex(built, tmp_path):
+    """Each table's .tex and numbers.tex, \\input into a minimal document, typeset by pdflatex."""
+    import shutil
+
+    from conftest import compile_latex
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (Debian: apt-get install texlive-latex-recommended)")
+    reports = built / "reports/alibaba"
+    tables = sorted((reports / "tables").glob("*.tex"))
+    manifest = _manifest(built)
+    assert len(tables) == sum(
+        f.startswith("tables/") and f.endswith(".tex") for a in manifest["artifacts"]
+        for f in a["files"]
+    ) > 10
+    failures = compile_latex(tables, tmp_path / "latex", reports / "numbers.tex")
+    assert failures == {}, "\n\n".join(f"{name}:\n{log}" for name, log in failures.items())
+
+
 def test_notebooks_ran_in_the_venv_kernel(built):
     nb = json.loads((built / "reports/alibaba/notebooks/01_data_cleaning.ipynb").read_text())
     assert nb["metadata"]["papermill"]["parameters"] == {"case": "alibaba"}

@@ -25,6 +25,7 @@ from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
 from ecomcase.report.claims import check_claims, load_claims, status_counts
+from ecomcase.tables import latex_escape
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
 
@@ -137,25 +138,6 @@ def numbers_tex(numbers: dict[str, dict[str, Any]]) -> str:
         value = latex_escape(format_number(numbers[key]))
         lines.append(f"\\expandafter\\def\\csname ecnum@{key}\\endcsname{{{value}}}")
     return "\n".join(lines) + "\n"
-
-
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """``text`` safe inside a LaTeX macro body (text values such as ``e_commerce``)."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
 def format_number(entry: dict[str, Any]) -> str:
