@@ -25,6 +25,7 @@ from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
 from ecomcase.report.claims import check_claims, load_claims, status_counts
+from ecomcase.report.provenance import code_provenance
 from ecomcase.tables import latex_escape
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
@@ -109,6 +110,7 @@ def build_manifest(
         "params_sha256": sha256_file(paths.params_file),
         "inputs": _inputs(case),
         "versions": _versions(),
+        "code": code_provenance(),
         "artifacts": artifacts,
     }
 
