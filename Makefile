@@ -72,7 +72,7 @@ validate: $(VENV_STAMP)
 verify: $(VENV_STAMP)
 	@$(PY) -m ecomcase verify --case $(CASE)
 
-## check-page: open reports/CASE/index.html in headless Chromium (images, links, console; screenshot)
+## check-page: open reports/CASE/index.html and numbers.html in headless Chromium at 400 and 1400 px (width, images, links, anchors, console; screenshots)
 check-page: $(REPORTS)/index.html
 	@$(PY) -m ecomcase check-page --case $(CASE)
 

@@ -54,3 +54,53 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def compile_latex(tex_files: list[Path], workdir: Path, preamble_input: Path | None = None):
+    """Typeset ``tex_files`` with pdflatex, each ``\\input`` into a minimal document.
+
+    All files go into one document first; when that fails, each is compiled alone
+    so the error names the file. Returns ``{file name: log tail}`` for the files
+    that did not compile (empty when all did). ``preamble_input`` (``numbers.tex``)
+    is input in the preamble and every macro it defines is typeset.
+    """
+    import re
+    import shutil
+
+    engine = shutil.which("pdflatex")
+    assert engine, "pdflatex is required (the caller skips without it)"
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def run(name: str, inputs: list[Path]) -> str | None:
+        body = []
+        preamble = ""
+        if preamble_input is not None:
+            preamble = f"\\input{{{preamble_input.as_posix()}}}\n"
+            keys = re.findall(r"\\csname ecnum@(.+?)\\endcsname\{", preamble_input.read_text())
+            body += [f"\\texttt{{{k.replace('_', chr(92) + '_')}}}: \\ecnum{{{k}}}\\par" for k in keys]
+        for path in inputs:
+            body += [f"\\input{{{path.as_posix()}}}", "\\clearpage"]
+        document = (
+            "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+            "\\usepackage{booktabs}\n\\usepackage{longtable}\n" + preamble
+            + "\\begin{document}\n" + "\n".join(body) + "\n\\end{document}\n"
+        )
+        (workdir / f"{name}.tex").write_text(document, encoding="utf-8")
+        done = subprocess.run(
+            [engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+            cwd=workdir, capture_output=True, text=True, timeout=300,
+        )
+        if done.returncode == 0 and (workdir / f"{name}.pdf").is_file():
+            return None
+        return done.stdout[-1500:]
+
+    if run("all", tex_files) is None:
+        return {}
+    failures = {}
+    for path in tex_files:
+        log = run(f"one_{path.stem}", [path])
+        if log is not None:
+            failures[path.name] = log
+    if not failures:
+        failures["(all together)"] = run("all", tex_files) or ""
+    return failures

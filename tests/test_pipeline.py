@@ -87,21 +87,27 @@ def test_rebuild_is_byte_identical_and_verify_names_a_changed_file(built):
     assert {"claims.csv", "numbers.json", "numbers.tex"} <= set(manifest["outputs"])
 
 
-def test_report_page_in_headless_chromium(built):
-    """Every image loads, every local link resolves, no console errors; a screenshot."""
+def test_report_pages_in_headless_chromium_at_phone_and_desktop_width(built):
+    """index.html and numbers.html at 400 and 1400 px: no sideways scrolling, every image
+    loads, every local link and #anchor resolves, no console errors; screenshots."""
     if os.environ.get("ECOMCASE_SKIP_BROWSER") == "1":
         pytest.skip("ECOMCASE_SKIP_BROWSER=1")
     result = run_make(built, "check-page")
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = _manifest(built)
     pngs = [a for a in manifest["artifacts"] if any(f.endswith(".png") for f in a["files"])]
-    assert f"{len(pngs)} images" in result.stdout, result.stdout
-    assert "0 console errors" in result.stdout
-    shot = built / "reports/alibaba/index.png"
-    assert shot.stat().st_size > 50_000
+    for width in (400, 1400):
+        assert f"index.html at {width} px: page {width} px wide, {len(pngs)} images" in (
+            result.stdout
+        ), result.stdout
+        assert f"numbers.html at {width} px: page {width} px wide" in result.stdout
+        shot = built / f"reports/alibaba/index-{width}.png"
+        assert shot.stat().st_size > 50_000
+    assert result.stdout.count(", 0 console errors") == 4
+    assert "alibaba: 4 of 4 page checks passed" in result.stdout
 
 
-def test_report_page_lists_claims_by_document_and_artifacts_in_order(built):
+def test_report_page_opens_with_findings_and_links_claims_to_their_evidence(built):
     html = (built / "reports/alibaba/index.html").read_text()
     manifest = _manifest(built)
     for with_image in (True, False):
@@ -111,13 +117,75 @@ def test_report_page_lists_claims_by_document_and_artifacts_in_order(built):
             if a["files"] and any(f.endswith(".png") for f in a["files"]) == with_image
         ]
         assert positions and positions == sorted(positions)
+    assert html.index('id="findings"') < html.index('id="claims"') < html.index('id="figures"')
     with open(built / "reports/alibaba/claims.csv", newline="") as handle:
-        statuses = [row["status"] for row in csv.DictReader(handle)]
-    for status, label in [("reproduced", "reproduced"), ("differs", "differ"),
-                          ("not_checkable", "not checkable")]:
-        assert f"<strong>{statuses.count(status)}</strong>{label}</div>" in html
-    assert "Gao (2025):" in html and "Li &amp; Li (2022):" in html
+        claims = list(csv.DictReader(handle))
+    findings = html[html.index('id="findings"'):html.index('id="claims"')]
+    for doc in ("thesis", "paper"):
+        stated = [c for c in claims if c["source"] == doc and c.get("kind", "stated") == "stated"]
+        assert f"{len(stated)} stated claims" in findings
+    # the thesis's score and the paper's event count are among the largest discrepancies
+    assert 'href="#claim-P01"' in findings and "stated <strong>85</strong>" in findings
+    numbers = json.loads((built / "reports/alibaba/numbers.json").read_text())
+    # numbers live on their own page, formatted by unit
+    assert "market_mean_year_emerging" not in html
+    numbers_html = (built / "reports/alibaba/numbers.html").read_text()
+    assert all(f'id="n-{key}"' in numbers_html for key in numbers)
+    assert "2,01" not in numbers_html  # no year grouped like a count
+    # claim rows: number, artifact, notebook section
+    row = html[html.index('<tr id="claim-P03"'):]
+    row = row[: row.index("</tr>")]
+    assert 'href="numbers.html#n-events_in_2015"' in row
+    assert 'href="#events_per_year"' in row
+    assert 'href="notebooks/03_internationalization_timeline.html#' in row
+    card = html[html.index('<figure id="events_per_year">'):]
+    card = card[: card.index("</figure>")]
+    assert "paper Figure 4" in card and "rebuilt from data" in card
+    pest = html[html.index('<figure id="pest">'):]
+    assert "redrawn from the document&#39;s text" in pest[: pest.index("</figure>")]
+    # built in a copy that is no git work tree: said, not guessed
+    code = manifest["code"]
+    assert code["git_commit"] is None and code["git_dirty"] is None
+    assert len(code["src_sha256"]) == 64
+    assert "not built from a git work tree" in html
     assert manifest["inputs_date"][:4].isdigit()
+
+
+def test_every_report_file_is_readable_by_group_and_others(built):
+    """Written atomically, yet with the mode of any new file (0644 under umask 022)."""
+    import stat
+
+    from ecomcase.fileio import new_file_mode
+
+    if new_file_mode() & 0o044 != 0o044:
+        pytest.skip("this process's umask hides files from group and others")
+    files = [p for p in (built / "reports/alibaba").rglob("*") if p.is_file()]
+    unreadable = [
+        f"{p.relative_to(built)} {stat.filemode(p.stat().st_mode)}"
+        for p in files
+        if p.stat().st_mode & 0o044 != 0o044
+    ]
+    assert len(files) > 100
+    assert unreadable == []
+
+
+def test_every_tex_output_compiles_with_pdflatex(built, tmp_path):
+    """Each table's .tex and numbers.tex, \\input into a minimal document, typeset by pdflatex."""
+    import shutil
+
+    from conftest import compile_latex
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (Debian: apt-get install texlive-latex-recommended)")
+    reports = built / "reports/alibaba"
+    tables = sorted((reports / "tables").glob("*.tex"))
+    manifest = _manifest(built)
+    assert len(tables) == sum(
+        f.startswith("tables/") and f.endswith(".tex") for a in manifest["artifacts"]
+        for f in a["files"]
+    ) > 10
+    failures = compile_latex(tables, tmp_path / "latex", reports / "numbers.tex")
+    assert failures == {}, "\n\n".join(f"{name}:\n{log}" for name, log in failures.items())
 
 
 def test_notebooks_ran_in_the_venv_kernel(built):

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         ("validate", "check a case's params and raw data without running notebooks"),
         ("verify", "rebuild a case in a temporary folder and compare it with its manifest"),
         ("new-company", "scaffold params/<case>.yaml and data/raw/<case>/ for a new case"),
-        ("check-page", "open the case's index.html in headless Chromium and check it"),
+        ("check-page", "open index.html and numbers.html in headless Chromium at 400 and 1400 px"),
     ]:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--case", required=True)
@@ -113,12 +113,14 @@ def _verify(case: str) -> int:
 
 def _check_page(case: str) -> int:
     from ecomcase.config import case_paths
-    from ecomcase.report.browser import check_page
+    from ecomcase.report.browser import check_report
 
-    reports = case_paths(case).reports
-    result = check_page(reports / "index.html", screenshot=reports / "index.png")
-    print(result.summary())
-    return 0 if result.ok else 1
+    results = check_report(case_paths(case).reports)
+    for result in results:
+        print(result.summary())
+    bad = [r for r in results if not r.ok]
+    print(f"{case}: {len(results) - len(bad)} of {len(results)} page checks passed")
+    return 0 if not bad else 1
 
 
 if __name__ == "__main__":

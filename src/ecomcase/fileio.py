@@ -2,7 +2,9 @@
 
 Every output of the package goes through :func:`atomic_write_bytes` (write to a
 temporary file in the same folder, then rename), so an interrupted run leaves
-the previous good file in place.
+the previous good file in place. The file gets the mode any new file gets
+(``0666`` less the umask, ``0644`` by default), not the owner-only mode of a
+temporary file, so a report copied to a shared folder or a web server is readable.
 """
 
 from __future__ import annotations
@@ -15,12 +17,21 @@ from pathlib import Path
 from typing import Any
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file: ``0o666`` less the process umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp creates the file owner-only (0600); give it the usual mode before it appears
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,37 @@ import pandas as pd
 
 from ecomcase.fileio import atomic_write_text
 
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text: object) -> str:
+    """``text`` as LaTeX prints it literally: the ten special characters escaped.
+
+    The one escape of the package: every caption, header and cell of a ``.tex``
+    table and every value of ``numbers.tex`` goes through it.
+    """
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _latex_cell(value: object, digits: int) -> str:
+    """One table cell: fixed ``digits`` decimals for floats, empty when missing, escaped."""
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return latex_escape(value)
+
 
 def table_texts(table: pd.DataFrame, caption: str, float_digits: int = 4) -> dict[str, str]:
     """The three renderings of ``table``, keyed by file extension."""
@@ -15,10 +46,10 @@ def table_texts(table: pd.DataFrame, caption: str, float_digits: int = 4) -> dic
     md = _markdown(table, float_digits)
     styler = (
         table.style.hide(axis="index")
-        .format(precision=float_digits, na_rep="", escape="latex")
-        .format_index(escape="latex", axis=1)
+        .format(lambda value: _latex_cell(value, float_digits))
+        .format_index(latex_escape, axis=1)
     )
-    tex = styler.to_latex(hrules=True, caption=caption, position="htbp")
+    tex = styler.to_latex(hrules=True, caption=latex_escape(caption), position="htbp")
     return {"csv": csv, "md": md, "tex": tex}
 
 

@@ -1,8 +1,9 @@
 """The report step: one manifest, one numbers file, one claims table, one page.
 
 Merges the fragments the notebooks published (``reports/<case>/.build``) into
-``manifest.json``, ``numbers.json`` + ``numbers.tex``, ``claims.csv`` and
-``index.html``. Every file is written atomically; none carries a build date.
+``manifest.json``, ``numbers.json`` + ``numbers.tex``, ``claims.csv``, the
+verdict page ``index.html`` and the numbers page ``numbers.html``. Every file
+is written atomically; none carries a build date.
 """
 
 from __future__ import annotations
@@ -24,7 +25,18 @@ from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
-from ecomcase.report.claims import check_claims, load_claims, status_counts
+from ecomcase.report.claims import check_claims, load_claims
+from ecomcase.report.display import (
+    SHARE_DECIMALS,
+    decimals_of,
+    display_value,
+    relative_gap,
+    unit_kind,
+    unit_shown,
+)
+from ecomcase.report.provenance import code_provenance
+from ecomcase.report.sections import NotebookSections, notebook_sections
+from ecomcase.tables import latex_escape
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
 
@@ -114,6 +126,7 @@ def build_manifest(
                     **artifact,
                     "files": files,
                     "sha256": {f: sha256_file(paths.reports / f) for f in files},
+                    "basis": artifact_basis(artifact, paths.reports),
                 }
             )
     artifacts.sort(
@@ -124,6 +137,7 @@ def build_manifest(
         "params_sha256": sha256_file(paths.params_file),
         "inputs": _inputs(case),
         "versions": _versions(),
+        "code": code_provenance(),
         "artifacts": artifacts,
     }
 
@@ -155,33 +169,16 @@ def numbers_tex(numbers: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """``text`` safe inside a LaTeX macro body (text values such as ``e_commerce``)."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
-
-
 def format_number(entry: dict[str, Any]) -> str:
     value = entry["value"]
     if isinstance(value, bool) or value is None:
         return str(value)
+    year = unit_kind(entry.get("unit", "")) == "year"
     if isinstance(value, int):
-        return str(value) if _is_year(entry.get("unit", "")) else f"{value:,}"
+        return str(value) if year else f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.{entry.get('decimals', 2)}f}"
+        # a year is never grouped (2017.75, not 2,017.75)
+        return f"{value:{'' if year else ','}.{entry.get('decimals', 2)}f}"
     if isinstance(value, list):
         return ", ".join(format_number({**entry, "value": v}) for v in value)
     return str(value)
@@ -191,7 +188,7 @@ REPORT_FILES = ("claims.csv", "numbers.json", "numbers.tex")
 
 
 def build_report(case: str) -> Path:
-    """Write the case's manifest, numbers, claims and index page; returns the page."""
+    """Write the case's manifest, numbers, claims and both pages; returns the index page."""
     params = load_params(case)
     paths = case_paths(case)
     fragments = _fragments(case)
@@ -212,11 +209,168 @@ def build_report(case: str) -> Path:
     manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in REPORT_FILES}
     manifest["inputs_date"] = inputs_date(_input_files(case))
     write_json(paths.reports / "manifest.json", manifest)
+    sections = notebook_sections(paths.executed_notebooks, list(NOTEBOOKS))
+    claim_numbers = {c["id"]: c["number"] for c in claims if c.get("number")}
+    atomic_write_text(
+        paths.reports / "numbers.html",
+        render_numbers(params, manifest, numbers, checked, claim_numbers),
+    )
     index = paths.reports / "index.html"
     atomic_write_text(
-        index, render_index(params, manifest, numbers, checked, claims_file=bool(claims))
+        index,
+        render_index(
+            params,
+            manifest,
+            numbers,
+            checked,
+            claims_file=bool(claims),
+            sections=sections,
+            claim_numbers=claim_numbers,
+        ),
     )
     return index
+
+
+#: Statuses in the order the page lists them (docs: DESIGN.md, Claims).
+STATUS_ORDER = ("reproduced", "consistent", "differs", "inconsistent", "not_checkable")
+#: Statuses a reader must look at; their claims are ranked by relative gap.
+DISCREPANT = ("differs", "inconsistent")
+TOP_DISCREPANCIES = 5
+BASIS_LABELS = {
+    "data": "rebuilt from data",
+    "text": "redrawn from the document's text",
+    "new": "new",
+}
+#: The table behind a framework diagram (strategy.frameworks.framework_table): the
+#: figure is drawn from frameworks.yaml, a paraphrase of the document's text.
+TEXT_TABLE_COLUMNS = ["group", "item", "locator", "detail"]
+_SOURCE_REF = re.compile(r"\b(Figure|Table)\s+(\d+(?:\.\d+)*)")
+
+
+def artifact_basis(artifact: dict[str, Any], reports: Path) -> str:
+    """``new`` (reproduces nothing), ``text`` (a diagram of the document's text) or ``data``."""
+    if artifact.get("basis"):
+        return str(artifact["basis"])
+    if not artifact.get("reproduces"):
+        return "new"
+    for rel in artifact.get("files", []):
+        if rel.endswith(".csv") and (reports / rel).is_file():
+            with open(reports / rel, encoding="utf-8") as handle:
+                header = handle.readline().strip().split(",")
+            if header == TEXT_TABLE_COLUMNS:
+                return "text"
+    return "data"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ecomcase.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["status_label"] = lambda status: str(status).replace("_", " ")
+    return env
+
+
+def _plain_value(value: Any) -> Any:
+    """numpy scalars as Python ones; missing as ``None``."""
+    if hasattr(value, "item") and not isinstance(value, list | dict | str):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _claim_rows(checked: pd.DataFrame) -> list[dict[str, Any]]:
+    """The claims as dicts of plain values, whatever columns the table has."""
+    rows = checked.astype(object).to_dict("records")
+    return [{k: _plain_value(v) for k, v in row.items()} for row in rows]
+
+
+def _status_order(statuses: list[str]) -> list[str]:
+    known = [s for s in STATUS_ORDER if s in statuses or s in ("reproduced", "differs")]
+    return known + sorted(set(statuses) - set(known))
+
+
+def _claim_view(
+    row: dict[str, Any],
+    numbers: dict[str, dict[str, Any]],
+    artifacts: list[dict[str, Any]],
+    sections: NotebookSections,
+    claim_numbers: dict[str, str],
+) -> dict[str, Any]:
+    unit = row.get("unit") or ""
+    stated, reproduced = row.get("stated"), row.get("reproduced")
+    places = decimals_of(stated, unit)
+    if unit_kind(unit) == "share":
+        places = max(places, SHARE_DECIMALS)
+    numeric = isinstance(stated, int | float) and not isinstance(stated, bool)
+    key = row.get("number") or claim_numbers.get(str(row.get("id")))
+    number = numbers.get(key) if key else None
+    linked = _claim_artifacts(row, artifacts)
+    section = None
+    if key:
+        section = sections.find(key, number.get("notebook") if number else None)
+    for artifact in linked:
+        section = section or sections.find(artifact["id"], artifact["notebook"])
+    notebook = (number or {}).get("notebook") or next((a["notebook"] for a in linked), None)
+    if section is not None:
+        notebook_link = {"href": section.href, "label": f"{section.notebook[:2]} · {section.title}"}
+    elif notebook in sections.notebooks:
+        notebook_link = {"href": f"notebooks/{notebook}.html", "label": notebook}
+    else:
+        notebook_link = None
+    gap = relative_gap(stated, reproduced)
+    return {
+        **row,
+        "kind": row.get("kind") or "stated",
+        "status": row.get("status") or "not_checkable",
+        "note": row.get("note") or "",
+        "stated_shown": display_value(stated, unit, at_least=places if numeric else None),
+        "reproduced_shown": display_value(
+            reproduced, unit, at_least=places if numeric and isinstance(reproduced, float) else None
+        ),
+        "unit_shown": unit_shown(unit),
+        "gap": gap,
+        "gap_shown": "" if gap is None else f"{gap:+.0%}",
+        "number_key": key if number is not None else None,
+        "artifacts": linked,
+        "notebook_link": notebook_link,
+    }
+
+
+def _claim_artifacts(row: dict[str, Any], artifacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Artifacts a claim is about: named in ``artifact``, by the source's figure or table
+    number in its location, or by id in its quantity or note."""
+    explicit = {a.strip() for a in str(row.get("artifact") or "").split(",") if a.strip()}
+    refs = {
+        f"{row.get('source')} {kind} {num}"
+        for kind, num in _SOURCE_REF.findall(str(row.get("location") or ""))
+    }
+    text = f"{row.get('quantity') or ''} {row.get('note') or ''}"
+    return [
+        a
+        for a in artifacts
+        if a["id"] in explicit
+        or (a.get("reproduces") in refs)
+        or re.search(rf"(?<![\w]){re.escape(a['id'])}(?![\w])", text)
+    ]
+
+
+def _page_context(params: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    code = manifest.get("code") or {}
+    return {
+        "params": params,
+        "manifest": manifest,
+        "code": {
+            "git_commit": code.get("git_commit"),
+            "git_dirty": code.get("git_dirty"),
+            "src_sha256": code.get("src_sha256"),
+        },
+        "make_command": f"make all CASE={params['case']}",
+    }
 
 
 def render_index(
@@ -225,49 +379,108 @@ def render_index(
     numbers: dict[str, dict[str, Any]],
     checked: pd.DataFrame,
     claims_file: bool = True,
+    sections: NotebookSections | None = None,
+    claim_numbers: dict[str, str] | None = None,
 ) -> str:
-    """The reviewer's page (Jinja2 template ``templates/index.html.j2``)."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ecomcase.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    template = env.get_template("index.html.j2")
-    rows = checked.astype(object).where(checked.notna(), "").to_dict("records")
-    for row in rows:
-        row["stated_shown"] = _shown(row["stated"], row["unit"])
-        row["reproduced_shown"] = _shown(row["reproduced"], row["unit"])
-    documents = params["documents"]
-    groups = [
-        {
-            "document": doc,
-            "claims": [r for r in rows if r["source"] == doc["id"]],
-            "counts": status_counts(checked[checked["source"] == doc["id"]]),
-        }
-        for doc in documents
-    ]
+    """The reviewer's page: findings first, then claims, figures, tables, notebooks."""
+    sections = sections or NotebookSections()
     artifacts = [_artifact_view(a) for a in manifest["artifacts"]]
-    return template.render(
-        params=params,
-        manifest=manifest,
-        numbers={
-            k: {**v, "shown": _shown(v["value"], v.get("unit", ""))}
-            for k, v in sorted(numbers.items())
-        },
-        groups=[g for g in groups if g["claims"]],
-        claims_file=claims_file,
-        counts=status_counts(checked),
-        total_claims=len(rows),
-        artifacts=[a for a in artifacts if not a["skipped"] and a["image"]],
-        tables=[a for a in artifacts if not a["skipped"] and not a["image"]],
-        skipped=[a for a in artifacts if a["skipped"]],
-        notebooks=[
-            {"name": nb, "artifacts": sum(a["notebook"] == nb for a in artifacts)}
-            for nb in NOTEBOOKS
-        ],
-        make_command=f"make all CASE={params['case']}",
+    shown = [a for a in artifacts if not a["skipped"] and a["files"]]
+    rows = [
+        _claim_view(row, numbers, shown, sections, claim_numbers or {})
+        for row in _claim_rows(checked)
+    ]
+    stated = [r for r in rows if r["kind"] == "stated"]
+    statuses = _status_order([r["status"] for r in rows])
+    groups = []
+    for doc in params["documents"]:
+        claims = [r for r in rows if r.get("source") == doc["id"]]
+        if not claims:
+            continue
+        doc_stated = [r for r in claims if r["kind"] == "stated"]
+        groups.append(
+            {
+                "document": doc,
+                "claims": claims,
+                "stated": len(doc_stated),
+                "checks": len(claims) - len(doc_stated),
+                "counts": {s: sum(r["status"] == s for r in doc_stated) for s in statuses},
+            }
+        )
+    discrepancies = sorted(
+        (r for r in stated if r["status"] in DISCREPANT and r["gap"] is not None),
+        key=lambda r: (-abs(r["gap"]), str(r["id"])),
+    )[:TOP_DISCREPANCIES]
+    for artifact in shown:
+        artifact["claims"] = [r["id"] for r in rows if artifact in r["artifacts"]]
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            **_page_context(params, manifest),
+            groups=groups,
+            statuses=statuses,
+            claims_file=claims_file,
+            counts={s: sum(r["status"] == s for r in stated) for s in statuses},
+            total_claims=len(rows),
+            total_stated=len(stated),
+            discrepancies=discrepancies,
+            artifacts=[a for a in shown if a["image"]],
+            tables=[a for a in shown if not a["image"]],
+            skipped=[a for a in artifacts if a["skipped"] or not a["files"]],
+            numbers_count=len(numbers),
+            notebooks=[
+                {
+                    "name": nb,
+                    "artifacts": sum(a["notebook"] == nb for a in artifacts),
+                    "sections": [s for s in sections.sections if s.notebook == nb and s.level >= 2],
+                    "executed": nb in sections.notebooks,
+                }
+                for nb in NOTEBOOKS
+            ],
+            basis_labels=BASIS_LABELS,
+        )
+    )
+
+
+def render_numbers(
+    params: dict[str, Any],
+    manifest: dict[str, Any],
+    numbers: dict[str, dict[str, Any]],
+    checked: pd.DataFrame | None = None,
+    claim_numbers: dict[str, str] | None = None,
+) -> str:
+    """Every computed number, grouped by notebook, formatted by unit, with a text filter."""
+    used_by: dict[str, list[str]] = {}
+    rows = _claim_rows(checked) if checked is not None else []
+    for row in rows:
+        key = row.get("number") or (claim_numbers or {}).get(str(row.get("id")))
+        if key:
+            used_by.setdefault(key, []).append(str(row["id"]))
+    notebooks = list(NOTEBOOKS) + sorted(
+        {str(n.get("notebook") or "") for n in numbers.values()} - set(NOTEBOOKS)
+    )
+    groups = []
+    for nb in notebooks:
+        entries = [
+            {
+                "key": key,
+                "shown": display_value(
+                    entry.get("value"), entry.get("unit"), entry.get("decimals")
+                ),
+                "unit": unit_shown(entry.get("unit")),
+                "description": entry.get("description") or "",
+                "claims": used_by.get(key, []),
+            }
+            for key, entry in sorted(numbers.items())
+            if str(entry.get("notebook") or "") == nb
+        ]
+        if entries:
+            groups.append({"notebook": nb or "(no notebook)", "numbers": entries})
+    return (
+        _environment()
+        .get_template("numbers.html.j2")
+        .render(**_page_context(params, manifest), groups=groups, total=len(numbers))
     )
 
 
@@ -277,24 +490,11 @@ _FORMAT_ORDER = {".png": 0, ".svg": 1, ".pdf": 2, ".csv": 3, ".md": 4, ".tex": 5
 def _artifact_view(artifact: dict[str, Any]) -> dict[str, Any]:
     files = sorted(artifact["files"], key=lambda f: (_FORMAT_ORDER.get(Path(f).suffix, 9), f))
     images = [f for f in files if f.endswith(".png")]
+    basis = artifact.get("basis") or ("data" if artifact.get("reproduces") else "new")
     return {
         **artifact,
         "skipped": artifact.get("skipped", ""),
+        "basis": basis,
         "image": images[0] if images else None,
         "links": [{"href": f, "label": Path(f).suffix.lstrip(".").upper()} for f in files],
     }
-
-
-def _is_year(unit: str) -> bool:
-    return unit.strip().lower() in {"year", "years", "fiscal year"}
-
-
-def _shown(value: Any, unit: str) -> str:
-    """A value as a reader expects it: grouped digits, no trailing zeros."""
-    if isinstance(value, list):
-        return ", ".join(_shown(v, unit) for v in value)
-    if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if _is_year(unit) else f"{value:,}"
-    return "" if value is None else str(value)
