@@ -135,10 +135,36 @@ def test_year_outside_params_range(project):
 
 def test_duplicate_event(project):
     line, text = _event_line(project, ",Auctiva,")
-    _edit(project / EVENTS, text, text + "\n" + text)
+    _edit(project / EVENTS, text, text + "\n" + text.replace("E2010-04", "E2010-99"))
     _assert_fails(
         project,
         rf"events.csv, row {line + 1}, field 'target': duplicate event .* already on row {line}",
+    )
+
+
+def test_duplicated_event_id(project):
+    line, text = _event_line(project, ",Auctiva,")
+    _edit(project / EVENTS, text, text + "\n" + text.replace(",Auctiva,", ",Auctiva II,"))
+    _assert_fails(
+        project,
+        rf"events.csv, row {line + 1}, field 'event_id': duplicate value 'E2010-04' already on row {line}",
+    )
+
+
+def test_unknown_deal_status(project):
+    line, text = _event_line(project, ",Auctiva,")
+    _edit(project / EVENTS, text, text.replace(",completed,", ",closed,", 1))
+    _assert_fails(
+        project, rf"events.csv, row {line}, field 'deal_status': value 'closed' breaks a constraint"
+    )
+
+
+def test_dangling_follow_on(project):
+    line, text = _event_line(project, ",Vendio,")
+    _edit(project / EVENTS, text, text.replace("E2010-03,completed,,", "E2010-03,completed,E2009-01,", 1))
+    _assert_fails(
+        project,
+        rf"events.csv, row {line}, field 'follow_on_of': follow_on_of 'E2009-01' is no event_id",
     )
 
 
@@ -151,7 +177,7 @@ def test_missing_column(project):
         )
         + "\n"
     )
-    _assert_fails(project, r"events.csv.*field 'note'")
+    _assert_fails(project, r"events.csv.*field 'check_note'")
 
 
 def test_missing_file(project):

@@ -92,7 +92,9 @@ def _claims(rows, columns=COLUMNS):
 
 def test_differing_claims_show_stated_and_reproduced():
     claims = _claims(
-        [["R1", "report", "p. 3", "score", 82.75, 89.6, "points", 0.005, "differs", ""]]
+        [["R1", "report", "p. 3", "score", 82.75, 89.6, "points", 0.005, "differs", ""]],
+        columns=["id", "source", "location", "quantity", "stated", "reproduced", "unit",
+                 "tolerance", "status", "note"],
     )
     html = render_index(_params(), _manifest([]), {}, claims)
     row = html[html.index('<tr id="claim-R1" class="differs">'):]

@@ -476,10 +476,16 @@ def test_event_figures_have_no_overlapping_text():
 
 
 def test_claims_text_counts_statuses():
-    checked = pd.DataFrame({"status": ["reproduced", "differs", "differs", "not_checkable"]})
+    checked = pd.DataFrame(
+        {
+            "status": ["reproduced", "differs", "differs", "not_checkable", "reproduced"],
+            "kind": ["stated", "stated", "stated", "stated", "check"],
+        }
+    )
     text = timeline.claims_text(checked)
-    assert "Of the 4 claims" in text
+    assert "Of the documents' 4 claims" in text
     assert "**1** reproduce, **2** differ and 1 cannot be checked" in text
+    assert "adds 1 checks" in text
 
 
 def test_market_timing_numbers_and_text():

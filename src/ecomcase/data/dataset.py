@@ -12,6 +12,7 @@ the header being line 1) and field.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,11 @@ def _frictionless_message(error: Any) -> str:
         return f"header problem: {error.note or error.message}"
     if kind == "primary-key":
         return f"duplicate key ({error.note})"
+    if kind == "unique-error":
+        # frictionless: '... the same as in the row at position 5'
+        first = re.search(r"row at position (\d+)", error.note or "")
+        where = f" already on row {first.group(1)}" if first else ""
+        return f"duplicate value {cell!r}{where} (must be unique)"
     return error.message
 
 
