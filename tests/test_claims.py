@@ -139,3 +139,18 @@ def test_validation_names_file_claim_and_field(tmp_path):
     ]:
         assert expected in text, expected
     assert str(path) in text
+
+
+def test_a_number_key_no_notebook_recorded_is_named(tmp_path):
+    from ecomcase.report.claims import unknown_numbers
+
+    claims = [
+        claim(id="K1", number="events_totl"),
+        claim(id="K2", number=None, growth=["a", "b"], attempts=[{"label": "x", "number": "zz"}]),
+    ]
+    problems = unknown_numbers(claims, {"a": {"value": 1}}, tmp_path / "claims.yaml")
+    text = [str(p) for p in problems]
+    assert len(problems) == 3
+    assert "(claim K1), field 'number': no notebook recorded 'events_totl'" in text[0]
+    assert "(claim K2), field 'growth': no notebook recorded 'b'" in text[1]
+    assert "(claim K2), field 'attempts.number': no notebook recorded 'zz'" in text[2]

@@ -448,6 +448,31 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def unknown_numbers(
+    claims: Sequence[dict[str, Any]], numbers: dict[str, dict[str, Any]], path: Path
+) -> list[Problem]:
+    """Claims naming a number key no notebook recorded (a misspelt key would
+    otherwise read as 'not checkable'), one problem per claim and field."""
+    problems = []
+    for claim in claims:
+        specs = [("", claim)] + [("attempts", a) for a in claim.get("attempts", [])]
+        for prefix, spec in specs:
+            for field in ("number", "ratio", "growth", "sum", "difference"):
+                keys = spec.get(field)
+                keys = [keys] if isinstance(keys, str) else keys or []
+                missing = [k for k in keys if k not in numbers]
+                if missing:
+                    problems.append(
+                        Problem(
+                            f"{path} (claim {claim['id']})",
+                            f"no notebook recorded {', '.join(map(repr, missing))}; see "
+                            "numbers.html for the keys, or give a 'reason'",
+                            field=f"{prefix}.{field}" if prefix else field,
+                        )
+                    )
+    return problems
+
+
 def check_claims(
     claims: Sequence[dict[str, Any]],
     numbers: dict[str, dict[str, Any]],

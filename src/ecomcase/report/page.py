@@ -23,9 +23,9 @@ import pandas as pd
 import ecomcase
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
-from ecomcase.errors import EcomcaseError
+from ecomcase.errors import DataError, EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
-from ecomcase.report.claims import check_claims, load_claims
+from ecomcase.report.claims import check_claims, load_claims, unknown_numbers
 from ecomcase.report.display import (
     SHARE_DECIMALS,
     decimals_of,
@@ -197,6 +197,9 @@ def build_report(case: str) -> Path:
         numbers.update(fragment["numbers"])
     documents = document_citations(params)
     claims = load_claims(paths.raw / "claims.yaml", set(documents))
+    unknown = unknown_numbers(claims, numbers, paths.raw / "claims.yaml")
+    if unknown:
+        raise DataError(unknown)
     multiverse = next((f["multiverse"] for f in fragments if f.get("multiverse")), None)
     checked = check_claims(claims, numbers, multiverse, claim_evidence(paths.processed, fragments))
 
