@@ -308,3 +308,12 @@ def test_compare_flags_changed_missing_and_new_files():
     assert result.inputs_changed == ["params/demo.yaml"]
     assert not result.ok
     assert compare(recorded, recorded).ok
+
+
+def test_checks_have_their_own_table_apart_from_the_documents_claims():
+    html = render_index(_params(), _manifest(ARTIFACTS), NUMBERS, _claim_table(),
+                        claim_numbers=NUMBER_KEYS)
+    claims = html[html.index('<section id="claims">'):html.index('<h3 id="checks">')]
+    checks = html[html.index('<h3 id="checks">'):html.index('<section id="figures">')]
+    assert 'id="claim-R5"' not in claims and 'id="claim-R5"' in checks
+    assert 'id="claim-R1"' in claims and 'id="claim-R1"' not in checks

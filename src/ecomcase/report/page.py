@@ -404,7 +404,7 @@ def render_index(
         groups.append(
             {
                 "document": doc,
-                "claims": claims,
+                "claims": doc_stated,
                 "stated": len(doc_stated),
                 "checks": len(claims) - len(doc_stated),
                 "counts": {s: sum(r["status"] == s for r in doc_stated) for s in statuses},
@@ -422,6 +422,7 @@ def render_index(
         .render(
             **_page_context(params, manifest),
             groups=groups,
+            checks=[r for r in rows if r["kind"] != "stated"],
             statuses=statuses,
             claims_file=claims_file,
             counts={s: sum(r["status"] == s for r in stated) for s in statuses},
