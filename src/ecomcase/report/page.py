@@ -433,6 +433,7 @@ def render_index(
             tables=[a for a in shown if not a["image"]],
             skipped=[a for a in artifacts if a["skipped"] or not a["files"]],
             numbers_count=len(numbers),
+            numbers=numbers,
             notebooks=[
                 {
                     "name": nb,

@@ -102,11 +102,17 @@ def coding_section(out: Outputs, coding: rules.Coding, all_events: pd.DataFrame)
     counted = coding.apply(all_events)
     out.number("coding_rows_total", len(all_events), "events", "rows of the events table", 0)
     out.number("coding_rows_counted", len(counted), "events", "rows the default coding counts", 0)
+    sentence = out.number(
+        "coding_default",
+        coding.sentence(all_events),
+        "",
+        "the default coding of the events and the rows it leaves out",
+    )
     if coding.default is not None:
         table = coding.exclusions(all_events)
         table["option"] = table["option"].map(rules.OPTION_LABELS)
         out.table("coding_exclusions", table, "Rows each rule of the default coding leaves out")
-    return Markdown(coding.sentence(all_events))
+    return Markdown(sentence)
 
 
 def multiverse_section(
@@ -143,7 +149,7 @@ def multiverse_section(
     out.number("multiverse_claims", len(keyed), "claims", "claims the multiverse checks", 0)
     out.number(
         "multiverse_best_specification",
-        rules.spec_label(best_spec),
+        rules.spec_text(best_spec),
         "",
         "the specification that reproduces the most claims (the first of tied ones)",
     )
