@@ -316,7 +316,8 @@ def test_executed_notebooks_show_every_figure_they_make_with_code_folded(built):
         html = (built / f"reports/alibaba/notebooks/{nb}.html").read_text(encoding="utf-8")
         assert html.count("<img") == len(figures), nb
         assert html.count("<details") == html.count('class="jp-Cell jp-CodeCell'), nb
-        assert "In&nbsp;[" not in html and "Out[" not in html, nb
+        assert 'class="jp-InputPrompt' not in html, nb
+        assert 'class="jp-OutputPrompt' not in html, nb
         # the defaults cell is left out; papermill's injected one stays
         assert "injected" in html or nb == "01_data_cleaning", nb
         assert "else the first case in params/" not in html, nb
