@@ -485,7 +485,7 @@ def test_claims_text_counts_statuses():
     text = timeline.claims_text(checked)
     assert "Of the documents' 4 claims" in text
     assert "**1** reproduce, **2** differ and 1 cannot be checked" in text
-    assert "adds 1 checks" in text
+    assert "adds 1 check of its own" in text
 
 
 def test_market_timing_numbers_and_text():

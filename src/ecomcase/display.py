@@ -57,12 +57,24 @@ def display_table(
             formats[column] = f"{{:,.{decimals}f}}"
         elif pd.api.types.is_integer_dtype(series) and column != "year":
             formats[column] = "{:,}"
+        elif series.dtype == object:
+            formats[column] = lambda v, d=decimals: _mixed(v, d)
     names = {c: (columns or {}).get(c, label(c)) for c in table.columns}
     return (
         table.style.format(formats, na_rep="")
         .hide(axis="index")
         .relabel_index([names[c] for c in table.columns], axis="columns")
     )
+
+
+def _mixed(value: object, decimals: int) -> str:
+    """A cell of a column holding numbers and text alike."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        text = f"{value:,.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return "" if value is None else str(value)
 
 
 class Shown:

@@ -229,13 +229,15 @@ class Outputs:
         shutil.rmtree(self.stage, ignore_errors=True)
         return fragment
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> Any:
         """The artifacts written so far, for display at the end of a notebook."""
         rows = [
             {"id": a["id"], "reproduces": a["reproduces"] or "(new)", "files": len(a["files"])}
             for a in self.artifacts
         ]
-        return pd.DataFrame(rows, columns=["id", "reproduces", "files"])
+        from ecomcase.display import display_table
+
+        return display_table(pd.DataFrame(rows, columns=["id", "reproduces", "files"]))
 
 
 def _read_fragment(path: Path) -> dict[str, Any]:

@@ -234,7 +234,7 @@ def claims_text(checked: pd.DataFrame) -> str:
         + ", ".join(parts[:-1])
         + f" and {parts[-1]}."
         + (
-            f" This project adds {checks} checks of its own (listed with kind 'check')."
+            f" This project adds {checks} check{'s' if checks != 1 else ''} of its own."
             if checks
             else ""
         )
