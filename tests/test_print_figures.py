@@ -292,3 +292,10 @@ def test_params_of_the_cases_keep_figure_sizes_sane():
         assert 10 <= params["figure_width_cm"] <= 20
         assert params["figure_titles"] is False
     assert json.loads((ROOT / "data/raw/alibaba/datapackage.json").read_text())["resources"]
+
+
+def test_industry_ties_go_by_the_label_a_reader_sees():
+    table = pd.DataFrame({"industry": ["a_code", "b_code", "c_code"], "events": [2, 5, 2]})
+    labels = {"a_code": "Zoology", "c_code": "Aviation"}
+    ordered = tl.ties_by_label(table, "industry", "events", labels)
+    assert list(ordered["industry"]) == ["b_code", "c_code", "a_code"]

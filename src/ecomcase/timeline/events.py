@@ -130,6 +130,16 @@ def counts(events: pd.DataFrame, column: str) -> pd.DataFrame:
     return table
 
 
+def ties_by_label(
+    table: pd.DataFrame, column: str, count: str, labels: dict[str, str] | None
+) -> pd.DataFrame:
+    """``table`` largest ``count`` first, ties ordered by the display label of
+    ``column`` (what a reader sees), not by its code."""
+    shown = table[column].map(lambda code: label(code, labels).lower())
+    order = sorted(range(len(table)), key=lambda i: (-table[count].iloc[i], shown.iloc[i]))
+    return table.iloc[order].reset_index(drop=True)
+
+
 def leaders(table: pd.DataFrame, column: str, count: str = "events") -> str:
     """The ``column`` value(s) with the largest ``count`` in a :func:`counts` table;
     a tie is not broken by the alphabet but named in full: ``"DE; JP; VN"``."""
