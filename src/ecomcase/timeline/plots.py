@@ -475,10 +475,11 @@ def mode_mix_by_market(
     table: pd.DataFrame, labels: dict[str, str] | None, market_labels: dict[str, str] | None = None
 ) -> plt.Figure:
     """For each market type (one bar), the share of its events by entry mode, counts
-    in the segments. ``table``: modes x market types (events)."""
+    in the segments; a small chart, printed at half the text width.
+    ``table``: modes x market types (events)."""
     markets = list(table.columns)
     totals = table.sum(axis=0)
-    fig, ax = plt.subplots(figsize=(plots.full_width(), 1.9 + 0.55 * len(markets)))
+    fig, ax = plt.subplots(figsize=(plots.half_width(), 1.6 + 0.45 * len(markets)))
     positions = np.arange(len(markets))
     left = np.zeros(len(markets))
     for i, mode in enumerate(table.index):
@@ -507,10 +508,11 @@ def mode_mix_by_market(
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Share of the market type's events (counts in the bars)")
-    # one legend row per up to four modes; the title sits above all of them
-    columns = min(4, len(table.index))
-    rows = -(-len(table.index) // columns)
+    ax.set_xlabel("Share of its events\n(counts in the bars)")
+    ax.set_xticks([0, 0.5, 1])
+    # one legend row per mode; the title sits above all of them
+    columns = 1
+    rows = len(table.index)
     plots.title(ax, "Entry mode by market type", pad=10 + 14 * rows)
     ax.legend(
         loc="lower center",
