@@ -124,6 +124,14 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
         f"\\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{{tex}}}" for ch, tex in _UNICODE.items()
     ]
     lines += [
+        # a table wider than the text is scaled down to it (the CSV keeps it whole)
+        "\\newsavebox{\\ectablebox}",
+        "\\let\\ectabular\\tabular",
+        "\\let\\endectabular\\endtabular",
+        "\\renewenvironment{tabular}{\\begin{lrbox}{\\ectablebox}\\small\\ectabular}"
+        "{\\endectabular\\end{lrbox}\\ifdim\\wd\\ectablebox>\\linewidth"
+        "\\resizebox{\\linewidth}{!}{\\usebox{\\ectablebox}}\\else"
+        "\\usebox{\\ectablebox}\\fi}",
         "\\input{../numbers.tex}",
         "\\setlength{\\parindent}{0pt}",
         "\\begin{document}",
@@ -139,7 +147,8 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
             lines += [
                 "\\begin{figure}[H]",
                 "\\centering",
-                f"\\includegraphics{{../{item.file}.pdf}}",
+                # at its own size (drawn for the text width); a hair wider never warns
+                f"\\makebox[\\linewidth]{{\\includegraphics{{../{item.file}.pdf}}}}",
                 f"\\caption{{{latex_escape(_caption(item))}}}",
                 f"\\label{{fig:{item.artifact}}}",
                 "\\end{figure}",
