@@ -114,7 +114,7 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
         "\\pdftrailerid{}",
         "\\documentclass[11pt]{article}",
         "\\usepackage[utf8]{inputenc}",
-        f"\\usepackage[a4paper,textwidth={width_cm:g}cm,textheight=24.5cm]{{geometry}}",
+        f"\\usepackage[a4paper,textwidth={width_cm:g}cm,textheight=25cm]{{geometry}}",
         "\\usepackage{graphicx}",
         "\\usepackage{booktabs}",
         "\\usepackage{longtable}",

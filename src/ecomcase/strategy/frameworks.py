@@ -487,11 +487,11 @@ def strategy_phase_timeline(
         plots.wrap_to(f"{r.date or r.year}  {r.event}", column_w - 0.16, size)
         for r in rows.itertuples(index=False)
     ]
-    spacing = 1.1
-    heights = np.array([plots.text_height(t, size, spacing) + 0.15 * line for t in texts])
+    spacing = 1.05
+    heights = np.array([plots.text_height(t, size, spacing) + 0.25 * line for t in texts])
     split = int(np.argmin([max(heights[:i].sum(), heights[i:].sum()) for i in range(len(texts))]))
     split = max(split, 1)
-    bar_h, bar_gap = 0.2, 0.06
+    bar_h, bar_gap = 0.18, 0.05
     top = 0.06
     axis_y = top + len(phases) * (bar_h + bar_gap) + 0.14
     list_top = axis_y + 0.36
