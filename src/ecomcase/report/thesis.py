@@ -124,6 +124,11 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
         f"\\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{{tex}}}" for ch, tex in _UNICODE.items()
     ]
     lines += [
+        # tables stay where they are listed (in the documents' order), not floating away
+        "\\makeatletter",
+        "\\renewenvironment{table}[1][]{\\par\\medskip\\begin{center}\\def\\@captype{table}}"
+        "{\\end{center}\\par\\medskip}",
+        "\\makeatother",
         # a table wider than the text is scaled down to it (the CSV keeps it whole)
         "\\newsavebox{\\ectablebox}",
         "\\let\\ectabular\\tabular",
