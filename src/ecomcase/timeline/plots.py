@@ -590,7 +590,7 @@ def specification_curve(
             fontsize=9,
             color="#333333",
         )
-    top.set_ylabel(wrap(quantity, 30))
+    top.set_ylabel(wrap(quantity[:1].upper() + quantity[1:], 34))
     top.legend(loc="lower right", fontsize=9)
     rows = [(switch, options[1]) for switch, options in switches.items()]
     grid.set_axisbelow(True)
@@ -599,10 +599,12 @@ def specification_curve(
         grid.scatter(x[chosen], np.full(chosen.sum(), r), s=14, color="#333333", marker="s")
         grid.scatter(x[~chosen], np.full((~chosen).sum(), r), s=14, color="#DDDDDD", marker="s")
     grid.set_yticks(range(len(rows)))
-    grid.set_yticklabels([f"{s}: {option_labels.get(b, b)}" for s, b in rows], fontsize=8.5)
+    grid.set_yticklabels(
+        [wrap(f"{s.capitalize()}: {option_labels.get(b, b)}", 24) for s, b in rows], fontsize=8
+    )
     grid.set_ylim(len(rows) - 0.5, -0.5)
     grid.grid(False)
-    grid.set_xlabel(f"the {n} coding specifications, sorted by value (dark: the broad option)")
+    grid.set_xlabel(f"The {n} coding specifications, sorted by value (dark: the broad option)")
     grid.set_xticks([])
     grid.spines["left"].set_visible(False)
     fig.tight_layout()
