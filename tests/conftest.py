@@ -90,6 +90,10 @@ def print_problems(name: str, svg: str, width_cm: float = 16.0) -> list[str]:
             problems.append(f"{name}: code identifier '{word}' in '{text}'")
         if _LINE_REFERENCE.search(text):
             problems.append(f"{name}: source-text line reference in '{text}'")
+    # a working note may be wrapped over lines: look at the figure's text as one
+    joined = " ".join(t for t, _, _ in texts)
+    if _LINE_REFERENCE.search(joined) and not any(_LINE_REFERENCE.search(t) for t, _, _ in texts):
+        problems.append(f"{name}: source-text line reference across lines of its text")
     if not any(t.startswith(("Data:", "Source:")) for t, _, _ in texts):
         problems.append(f"{name}: no source note (a text starting 'Data:' or 'Source:')")
     return problems

@@ -299,3 +299,21 @@ def test_industry_ties_go_by_the_label_a_reader_sees():
     labels = {"a_code": "Zoology", "c_code": "Aviation"}
     ordered = tl.ties_by_label(table, "industry", "events", labels)
     assert list(ordered["industry"]) == ["b_code", "c_code", "a_code"]
+
+
+def test_a_working_note_wrapped_over_two_lines_is_found():
+    plots.configure(16.0)
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 3))
+    ax.text(0.1, 0.5, "AliExpress: cross-border retail, set up 2011 per\nthesis")
+    plots.finish(fig, "Data: x; x.csv")
+    problems = print_problems("wrapped", _svg(fig), 16.0)
+    assert problems == ["wrapped: source-text line reference across lines of its text"]
+
+
+def test_diagram_notes_lose_line_references_and_our_readings():
+    from ecomcase.strategy.diagrams import _figure_note
+
+    assert _figure_note("Named in the segment list only (sec. 2.1, txt L265); no units") == (
+        "Named in the segment list only (sec. 2.1); no units"
+    )
+    assert _figure_note("Placing AliGenie here is our reading") == ""

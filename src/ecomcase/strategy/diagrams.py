@@ -342,11 +342,11 @@ NOT_STATED = "* Not stated in the source; the notebook gives the basis."
 
 
 def _figure_note(text: str) -> str:
-    """A data note as a figure prints it: none when it is a working note."""
-    lowered = text.lower()
-    if "our reading" in lowered or "txt l" in lowered:
+    """A data note as a figure prints it: without references to lines of a plain-text
+    copy; none when it is the project's own reading (the notebook text gives those)."""
+    if "our reading" in text.lower():
         return ""
-    return text
+    return figure_source(text)
 
 
 def _footer_row(section: dict[str, Any], width: float, *notes: str) -> _Row:
