@@ -352,7 +352,7 @@ def _figure_note(text: str) -> str:
 def _footer_row(section: dict[str, Any], width: float, *notes: str) -> _Row:
     parts = [n for n in notes if n]
     if section.get("note") and _figure_note(section["note"]):
-        parts.append(f"Note: {section['note']}.")
+        parts.append(f"Note: {_figure_note(section['note'])}.")
     if section.get("figure_content_available") is False:
         parts.append(
             "The original figure did not survive in the source; items are taken from its text."
@@ -604,7 +604,7 @@ def values_stages_diagram(
         rows += _grid_rows([box(i, s) for i, s in enumerate(stages)], width, columns)
         notes = []
         if _figure_note(values_stages.get("boundary_note") or ""):
-            notes.append(f"{values_stages['boundary_note']}.")
+            notes.append(f"{_figure_note(values_stages['boundary_note'])}.")
         if starred:
             notes.append(NOT_STATED)
         rows.append(_footer_row(values_stages, width, *notes))
@@ -630,7 +630,13 @@ def business_architecture_diagram(
         body = _items(segment["items"], scale=0.95)
         if _figure_note(segment.get("note") or ""):
             body.append(
-                Line(segment["note"], scale=0.95, style="italic", color="#555555", space_before=0.4)
+                Line(
+                    _figure_note(segment["note"]),
+                    scale=0.95,
+                    style="italic",
+                    color="#555555",
+                    space_before=0.4,
+                )
             )
         return Box(f"segment {i + 1}", _header(segment["name"]), body, PALETTE[0])
 
