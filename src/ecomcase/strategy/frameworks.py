@@ -523,14 +523,30 @@ def strategy_phase_timeline(
         ax.add_patch(
             plt.Rectangle((x0, y), x1 - x0, bar_h, color=_PHASE_GREYS[j % len(_PHASE_GREYS)], lw=0)
         )
+        text = f"{j + 1}. {phase['name']} ({year_span(start, phase.get('end'))})"
+        wide = plots.text_width(text, size) * 1.08  # bold runs wider than regular
+        # inside the bar when it fits, else beside it (after, or before), else over it on
+        # a white ground; never cut
+        box = None
+        if wide + 0.1 <= x1 - x0:
+            x, ha, colour = x0 + 0.05, "left", "white"
+        elif x1 + 0.05 + wide <= right:
+            x, ha, colour = x1 + 0.05, "left", "#1A1A1A"
+        elif x0 - 0.05 - wide >= left:
+            x, ha, colour = x0 - 0.05, "right", "#1A1A1A"
+        else:
+            x, ha, colour = max(left, min(x0, right - wide)), "left", "#1A1A1A"
+            box = {"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.9}
         ax.text(
-            x0 + 0.05,
+            x,
             y + bar_h / 2,
-            f"{j + 1}. {phase['name']} ({year_span(start, phase.get('end'))})",
+            text,
+            ha=ha,
             va="center",
             fontsize=size,
-            color="white",
+            color=colour,
             fontweight="bold",
+            bbox=box,
         )
     ax.plot([left, right], [axis_y, axis_y], color="#333333", lw=0.8)
     step = 1 if last - first <= 10 else (2 if last - first <= 24 else 5)
@@ -564,12 +580,13 @@ def strategy_phase_timeline(
     return fig
 
 
-def strategy_timeline_note(sequence: dict[str, Any], milestones: int) -> str:
-    """The source line of the strategy timeline: phases and how they were dated."""
+def strategy_timeline_note(sequence: dict[str, Any], milestones_note: str) -> str:
+    """The source line of the strategy timeline: the phases, how they were dated, and
+    ``milestones_note`` (the milestones' own source line, "Data: ...")."""
     parts = [f"Phases: {figure_source(sequence.get('source', ''))}"]
     if any(is_our_reading(p.get("start_basis")) for p in sequence["phases"]):
         parts.append(
             "the source dates no phase; a bar starts at the first dated event of its phase"
         )
-    parts.append(f"milestones: company announcements and press coverage, {milestones} rows")
-    return "Data: " + "; ".join(parts) + "."
+    parts.append(f"milestones: {milestones_note.removeprefix('Data: ')}")
+    return "Data: " + "; ".join(parts)

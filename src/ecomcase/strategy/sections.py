@@ -123,5 +123,7 @@ def strategy_timeline_section(
             milestones, section, categories, labels
         ),
         table=lambda section: frameworks.phase_spans(milestones, section["phases"]),
-        note=lambda section: frameworks.strategy_timeline_note(section, len(milestones)),
+        note=lambda section: frameworks.strategy_timeline_note(
+            section, out.source_note("milestones", len(milestones), "milestones")
+        ),
     )
