@@ -206,14 +206,17 @@ def test_strategy_sequence_on_the_timeline(frameworks):
     assert spans["phases"].tolist() == ["", "First", "First; Second", "First"]
     fig = strategy.strategy_phase_timeline(milestones, frameworks["strategic_sequence"])
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "Third (not dated)" in texts
-    # four milestones make short bars: a label shows what of it fits inside its bar
-    assert "2001 onward *" in texts or "First: 2001 onward *" in texts
+    assert "3. Third (not dated)" in texts
+    # phases are bars on a time axis, labelled in full; milestone texts are never cut
+    assert "1. First (2001 onward)" in texts
+    assert any(t.replace("\n", " ").endswith((LONG * 3).strip()) for t in texts)
+    assert not any("\u2026" in t or "..." in t for t in texts)
     renderer = fig.canvas.get_renderer()
-    bars = [p.get_window_extent(renderer) for p in fig.axes[0].patches]
-    for label in (t for t in fig.axes[0].texts if t.get_rotation() == 90 and t.get_color() == "white"):
+    bars = {p.get_x(): p.get_window_extent(renderer) for p in fig.axes[0].patches}
+    for label in (t for t in fig.axes[0].texts if t.get_color() == "white"):
         box = label.get_window_extent(renderer)
-        assert any(box.height <= bar.height and bar.y0 <= box.y0 for bar in bars), label
+        assert any(bar.x0 <= box.x0 and bar.y0 <= box.y0 <= box.y1 <= bar.y1 + 1
+                   for bar in bars.values()), label
     artists = [*fig.axes[0].texts, *fig.texts, *fig.legends]
     for artist in artists:
         box = artist.get_window_extent(renderer)

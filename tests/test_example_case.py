@@ -58,3 +58,10 @@ def test_example_claims_reproduce_and_differ(example):
     assert rows["B01"] == "reproduced"
     assert rows["B06"] == "differs"
     assert rows["B12"] == "not_checkable"
+
+
+def test_example_figures_print_as_they_are_and_the_kit_holds_them(example):
+    from conftest import figure_and_kit_problems
+
+    problems = figure_and_kit_problems(example)
+    assert problems == [], "\n".join(problems)

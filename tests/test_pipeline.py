@@ -188,6 +188,31 @@ def test_every_tex_output_compiles_with_pdflatex(built, tmp_path):
     assert failures == {}, "\n\n".join(f"{name}:\n{log}" for name, log in failures.items())
 
 
+def test_every_figure_prints_as_it_is_and_the_thesis_kit_holds_them_all(built):
+    """Text width, 8 pt body and 7 pt notes at that width, a source note, no code
+    identifiers or source-text line references; the kit's Word file and LaTeX."""
+    from conftest import figure_and_kit_problems
+
+    problems = figure_and_kit_problems(built / "reports/alibaba")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_thesis_kit_compiles_and_the_page_links_it(built, tmp_path):
+    import shutil
+
+    from conftest import compile_latex
+
+    reports = built / "reports/alibaba"
+    html = (reports / "index.html").read_text()
+    assert 'href="thesis/figures.docx"' in html
+    assert _manifest(built)["outputs"]["thesis/figures.docx"]
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (Debian: apt-get install texlive-latex-recommended)")
+    assert 'href="thesis/figures.pdf"' in html
+    failures = compile_latex([], tmp_path / "kit", document=reports / "thesis/figures.tex")
+    assert failures == {}, "\n\n".join(f"{name}:\n{log}" for name, log in failures.items())
+
+
 def test_notebooks_ran_in_the_venv_kernel(built):
     nb = json.loads((built / "reports/alibaba/notebooks/01_data_cleaning.ipynb").read_text())
     assert nb["metadata"]["papermill"]["parameters"] == {"case": "alibaba"}

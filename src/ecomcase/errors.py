@@ -35,6 +35,10 @@ class NotebookError(EcomcaseError):
     """A notebook cell failed while the pipeline ran."""
 
 
+class ReportError(EcomcaseError):
+    """The report step could not write an output (e.g. LaTeX failed on the thesis kit)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One defect in one place of the input: file, row (1-based data row) and field."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -30,15 +31,42 @@ PALETTE = [
     "#000000",  # black
 ]
 GREY = "#7F7F7F"
+#: Category colours: the palette with yellow last (weak on white).
+CATEGORY_COLOURS = [c for c in PALETTE if c != "#F0E442"] + ["#F0E442"]
+
+
+def category_colours(categories) -> dict[str, str]:
+    """One colour per category, by its place in ``categories`` (the data package's
+    declared order): every figure that shows these categories calls this with the
+    same list, so a category has one colour everywhere."""
+    return {
+        str(c): CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+        for i, c in enumerate(dict.fromkeys(categories))
+    }
+
+
+#: Named print sizes: a figure is drawn at the width it is printed at, so its
+#: text sizes are the printed sizes (body >= BODY_PT, notes >= NOTE_PT).
+CM = 1 / 2.54
+TEXT_WIDTH_CM = 16.0
+PAGE_HEIGHT_CM = 23.0
+BODY_PT = 8.0
+NOTE_PT = 7.0
+#: Element ids (SVG ``gid``) of source notes: the one text allowed below BODY_PT.
+NOTE_GID = "note"
 
 STYLE = {
-    "figure.figsize": (7.0, 4.0),
+    "figure.figsize": (TEXT_WIDTH_CM * CM, 3.6),
     "figure.dpi": 100,
     "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 11,
+    "font.size": 9,
+    "axes.titlesize": 10,
     "axes.titleweight": "bold",
-    "axes.labelsize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
+    "axes.axisbelow": True,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -48,9 +76,9 @@ STYLE = {
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "legend.frameon": False,
     "savefig.bbox": "tight",
-    "savefig.pad_inches": 0.1,
+    "savefig.pad_inches": 0.05,
     "svg.hashsalt": "ecomcase",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "pdf.fonttype": 42,
     "path.simplify": True,
 }
@@ -62,6 +90,128 @@ _METADATA = {
 }
 
 
+#: The print settings of the case being built (``configure`` sets them from its params).
+_PRINT = {"width_cm": TEXT_WIDTH_CM, "titles": False}
+
+
+def configure(width_cm: float = TEXT_WIDTH_CM, titles: bool = False) -> None:
+    """Print settings for the figures drawn next: the text width (cm) and whether
+    figures carry their titles (for slides; a printed caption carries them)."""
+    _PRINT.update(width_cm=float(width_cm), titles=bool(titles))
+
+
+def full_width() -> float:
+    """Width (inches) of a figure printed across the text width."""
+    return _PRINT["width_cm"] * CM
+
+
+def half_width() -> float:
+    """Width (inches) of a small chart printed at half the text width."""
+    return full_width() / 2
+
+
+def page_height() -> float:
+    """The tallest a figure may be (inches): a text page less room for its caption."""
+    return PAGE_HEIGHT_CM * CM
+
+
+def titles_on() -> bool:
+    return bool(_PRINT["titles"])
+
+
+def title(ax: plt.Axes, text: str, **kwargs) -> None:
+    """The figure's title on ``ax``, only when titles are on (slides)."""
+    if titles_on():
+        ax.set_title(text, **kwargs)
+
+
+def suptitle(fig: matplotlib.figure.Figure, text: str, **kwargs) -> None:
+    """The figure's title above all panels, only when titles are on."""
+    if titles_on():
+        fig.suptitle(text, **kwargs)
+
+
+def note_text(fig: matplotlib.figure.Figure, x: float, y: float, text: str, **kwargs):
+    """A note drawn in figure coordinates (``NOTE_PT``, grey), marked as a note for the
+    text-size check."""
+    kwargs = {"fontsize": NOTE_PT, "color": GREY, **kwargs}
+    artist = fig.text(x, y, text, **kwargs)
+    artist.set_gid(f"{NOTE_GID}-{len(fig.texts)}")
+    return artist
+
+
+def text_width(text: str, size: float) -> float:
+    """Rendered width (inches) of one line of ``text`` at ``size`` points."""
+    return _measure(text, size, 1.2)[0]
+
+
+def wrap_to(text: str, width_in: float, size: float) -> str:
+    """``text`` in lines no wider than ``width_in`` at ``size`` points (measured as
+    drawn, with a little room: PDF and PNG renderers differ by a hair)."""
+    import textwrap
+
+    limit = width_in * 0.98
+    for n in range(max(20, int(width_in * 72 / (size * 0.45))), 10, -1):
+        lines = textwrap.wrap(text, n)
+        if all(text_width(line, size) <= limit for line in lines):
+            return "\n".join(lines)
+    return "\n".join(textwrap.wrap(text, 10))
+
+
+PAD_INCHES = 0.05
+
+
+_SCRATCH: dict[str, Any] = {}
+
+
+def _measure(text: str, size: float, linespacing: float) -> tuple[float, float]:
+    """Rendered (width, height) in inches of ``text`` on a scratch canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if "figure" not in _SCRATCH:
+        _SCRATCH["figure"] = Figure(dpi=100)
+        FigureCanvasAgg(_SCRATCH["figure"])
+    scratch = _SCRATCH["figure"]
+    artist = scratch.text(0, 0, text, fontsize=size, linespacing=linespacing)
+    box = artist.get_window_extent(scratch.canvas.get_renderer())
+    artist.remove()
+    return box.width / 100, box.height / 100
+
+
+def text_height(text: str, size: float, linespacing: float = 1.2) -> float:
+    """Rendered height (inches) of ``text`` (lines split at newlines) at ``size`` points."""
+    return _measure(text, size, linespacing)[1]
+
+
+def _tight(fig: matplotlib.figure.Figure):
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer())
+
+
+def finish(fig: matplotlib.figure.Figure, note: str | None = None, size: str = "full") -> None:
+    """Make ``fig`` print-ready: its saved width becomes the named ``size`` ("full" or
+    "half" text width) exactly, and ``note`` (the data's source) goes below everything.
+
+    Figures drawn to measure (``fig._ecomcase_fixed``) keep their size; others are
+    resized until their tight bounding box is the print width.
+    """
+    target = full_width() if size == "full" else half_width()
+    inner = target - 2 * PAD_INCHES
+    if not getattr(fig, "_ecomcase_fixed", False):
+        for _ in range(10):
+            box = _tight(fig)
+            if abs(box.width - inner) < 0.005:
+                break
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(max(1.0, w + inner - box.width), h)
+    if note:
+        box = _tight(fig)
+        w, h = fig.get_size_inches()
+        text = wrap_to(note, inner, NOTE_PT)
+        note_text(fig, box.x0 / w, (box.y0 - 0.06) / h, text, va="top", ha="left")
+
+
 def apply_style() -> None:
     """Set the package's style on matplotlib (and seaborn, which follows rcParams)."""
     plt.rcdefaults()
@@ -70,7 +220,14 @@ def apply_style() -> None:
 
 def figure_bytes(fig: matplotlib.figure.Figure, fmt: str, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    fig.savefig(
+        buffer,
+        format=fmt,
+        dpi=dpi,
+        metadata=_METADATA[fmt],
+        bbox_inches="tight",
+        pad_inches=PAD_INCHES,
+    )
     return buffer.getvalue()
 
 
@@ -87,3 +244,28 @@ def save_figure(
 
 
 apply_style()
+
+
+def svg_texts(svg: str) -> tuple[float, list[tuple[str, float, bool]]]:
+    """The width (pt) of an SVG matplotlib wrote with ``svg.fonttype: none`` and its
+    texts as ``(text, font size in pt, is a note)``."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    width = float(root.get("width", "0").removesuffix("pt"))
+    ns = "{http://www.w3.org/2000/svg}"
+    found = []
+
+    def walk(node, note: bool) -> None:
+        note = note or str(node.get("id", "")).startswith(NOTE_GID + "-")
+        if node.tag == f"{ns}text":
+            match = re.search(r"font(?:-size)?:\s*(?:[a-z]+ )*([0-9.]+)px", node.get("style", ""))
+            text = "".join(node.itertext()).strip()
+            if match and text:
+                found.append((text, float(match.group(1)), note))
+        for child in node:
+            walk(child, note)
+
+    walk(root, False)
+    return width, found

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ecomcase import plots
 from ecomcase.build.params import load_params
 from ecomcase.config import CasePaths, case_paths
 from ecomcase.fileio import atomic_write_text, write_json
@@ -82,6 +83,10 @@ class Outputs:
     def __post_init__(self) -> None:
         self.paths = case_paths(self.case)
         self.params = load_params(self.case, check_sections=False)
+        plots.configure(
+            self.params.get("figure_width_cm", plots.TEXT_WIDTH_CM),
+            self.params.get("figure_titles", False),
+        )
         if self.stage.exists():
             shutil.rmtree(self.stage)
         self.stage.mkdir(parents=True)
@@ -113,9 +118,14 @@ class Outputs:
         title: str,
         reproduces: str | None = None,
         table: pd.DataFrame | None = None,
+        note: str | None = None,
+        size: str = "full",
     ) -> None:
-        """Save ``fig`` in the case's formats (and the table behind it) as one artifact."""
+        """Save ``fig`` in the case's formats (and the table behind it) as one artifact,
+        at its print ``size`` ("full" or "half" text width) with ``note`` (where its
+        data come from, :meth:`source_note`) below it."""
         entry = self._artifact(artifact_id, title, reproduces)
+        plots.finish(fig, note, size)
         stem = self.stage / "figures" / artifact_id
         written = save_figure(fig, stem, self.params["figure_formats"], self.params["figure_dpi"])
         self._staged(entry, written)
@@ -125,6 +135,20 @@ class Outputs:
         if table is not None:
             self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
         plt.close(fig)
+
+    def source_note(
+        self, resource: str, count: int | None = None, unit: str = "rows", extra: str = ""
+    ) -> str:
+        """A figure's source line from the case's data package: "Data: <the resource's
+        sources>, <count> <unit>; <file>" (``extra`` after the file)."""
+        package = json.loads((self.paths.raw / "datapackage.json").read_text(encoding="utf-8"))
+        found = next((r for r in package.get("resources", []) if r.get("name") == resource), {})
+        sources = [_short_source(s.get("title", "")) for s in found.get("sources", [])]
+        text = "; ".join(s for s in sources if s) or "the case's data"
+        what = text
+        if count is not None:
+            what += f", {count} {unit}"
+        return f"Data: {what}; {found.get('path', resource)}" + (f". {extra}" if extra else "")
 
     def table(
         self, artifact_id: str, table: pd.DataFrame, title: str, reproduces: str | None = None
@@ -238,6 +262,13 @@ class Outputs:
         from ecomcase.display import display_table
 
         return display_table(pd.DataFrame(rows, columns=["id", "reproduces", "files"]))
+
+
+def _short_source(title: str) -> str:
+    """A data package source title without its bookkeeping ("one per row (...)")."""
+    import re
+
+    return re.split(r",? one per row|; locations given", title)[0].strip().rstrip(",;")
 
 
 def _read_fragment(path: Path) -> dict[str, Any]:

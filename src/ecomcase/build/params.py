@@ -14,6 +14,9 @@ event_years         [int, int]       (required)    ``[2010, 2021]``: first and l
 seed                int              ``12345``     seed of every random draw
 figure_formats      list[str]        png,svg,pdf   any of ``png``, ``svg``, ``pdf``
 figure_dpi          int              ``200``       resolution of PNG figures
+figure_width_cm     float            ``16``        text width figures are printed at
+figure_titles       bool             ``false``     ``true`` draws titles in the figures
+                                                   (slides); a caption carries them
 documents           list[dict]       ``[]``        source documents: ``id``, ``citation``,
                                                    optional ``url``, ``short``
 notebooks           dict             ``{}``        per-notebook parameters, keyed by
@@ -54,6 +57,8 @@ TOP_LEVEL: dict[str, Key] = {
     "seed": Key(int, 12345),
     "figure_formats": Key(list, ["png", "svg", "pdf"]),
     "figure_dpi": Key(int, 200),
+    "figure_width_cm": Key(float, 16.0),
+    "figure_titles": Key(bool, False),
     "documents": Key(list, []),
     "notebooks": Key(dict, {}),
 }
@@ -170,6 +175,9 @@ def _check_values(params: dict[str, Any], path: Path, check_sections: bool) -> l
     years = params["event_years"]
     if not (len(years) == 2 and all(_check_type(y, int) for y in years) and years[0] <= years[1]):
         problems.append(f"key 'event_years' should be [first, last] years, got {years!r}")
+    width = params["figure_width_cm"]
+    if not (_check_type(width, float) and 5 <= width <= 40):
+        problems.append(f"key 'figure_width_cm' should be a text width in cm (5-40), got {width!r}")
     bad = [f for f in params["figure_formats"] if f not in FIGURE_FORMATS]
     if bad or not params["figure_formats"]:
         problems.append(

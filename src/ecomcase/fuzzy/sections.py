@@ -111,6 +111,14 @@ class Evaluation:
     def operator_name(self) -> str:
         return operator_label(self.operator)
 
+    def note(self, resource: str, weights: bool = False) -> str:
+        """A figure's source line: the membership degrees (and the weights)."""
+        text = self.out.source_note(resource, len(self.setup.index), "sub-criteria")
+        if weights:
+            where = self.reproduces.get("weights")
+            text += f"; weights: params/{self.out.case}.yaml" + (f" ({where})" if where else "")
+        return text
+
     # -- sections ------------------------------------------------------------
     def inputs(self) -> Shown:
         """The index system, the weights and the membership degrees."""
@@ -134,6 +142,7 @@ class Evaluation:
             "Membership degrees of each sub-criterion in each grade",
             self.reproduces["membership"],
             table=setup.membership_table(),
+            note=self.note("fuzzy_membership"),
         )
         return Shown(
             display_table(setup.weights_table(), decimals=3),
@@ -155,6 +164,7 @@ class Evaluation:
             "fuzzy_comprehensive_vector",
             fig,
             f"Comprehensive result vector and first-level vectors ({self.operator_name})",
+            note=self.note("fuzzy_membership", weights=True),
         )
         score = out.number(
             "fuzzy_score",
@@ -252,12 +262,13 @@ class Evaluation:
         out, delta = self.out, self.settings["perturbation"]
         oat = sens.one_at_a_time(*self.setup.inputs, delta=delta, operator=self.operator)
         table = fuzzy_case.perturbation_table(self.setup, oat)
-        fig = fuzzy_plots.tornado(table, oat.base_score, oat.delta)
+        fig = fuzzy_plots.tornado(table, oat.base_score, oat.delta, self.stated)
         out.figure(
             "fuzzy_tornado",
             fig,
             f"Score when one weight moves by {delta:g} ({self.operator_name})",
             table=table,
+            note=self.note("fuzzy_membership", weights=True),
         )
         low = out.number(
             "fuzzy_oat_min",
@@ -302,12 +313,15 @@ class Evaluation:
             threshold,
             f"Score over {draws:,} weight draws (Dirichlet, concentration {concentration:g})",
             fuzzy_case.threshold_label(self.setup, threshold),
+            stated=self.stated,
+            names={op: operator_label(op) for op in mc},
         )
         out.figure(
             "fuzzy_monte_carlo",
             fig,
             "Score distribution under random weights, by operator",
             table=table,
+            note=self.note("fuzzy_membership", weights=True),
         )
         fuzzy_case.record(
             out,
@@ -390,8 +404,15 @@ class Evaluation:
             threshold,
             f"Score over {draws:,} resampled expert panels ({self.operator_name})",
             fuzzy_case.threshold_label(setup, threshold),
+            stated=self.stated,
         )
-        out.figure("fuzzy_panel_bootstrap", fig, title, table=table)
+        out.figure(
+            "fuzzy_panel_bootstrap",
+            fig,
+            title,
+            table=table,
+            note=self.note("fuzzy_membership", weights=True),
+        )
         out.number(
             "fuzzy_bootstrap_panel_size",
             main_size,

@@ -25,6 +25,7 @@ from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import DataError, EcomcaseError
 from ecomcase.fileio import atomic_write_text, sha256_file, write_json
+from ecomcase.report import thesis
 from ecomcase.report.claims import check_claims, load_claims, unknown_numbers
 from ecomcase.report.display import (
     SHARE_DECIMALS,
@@ -209,7 +210,19 @@ def build_report(case: str) -> Path:
     write_json(paths.reports / "numbers.json", numbers)
     atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
     manifest = build_manifest(case, fragments, list(documents))
-    manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in REPORT_FILES}
+    kit = thesis.build_kit(
+        paths.reports,
+        manifest["artifacts"],
+        {d["id"]: d.get("short", d["id"]) for d in params["documents"]},
+        params["company"],
+        params["figure_width_cm"],
+        int(thesis.FIXED_DATE.timestamp()),
+    )
+    if kit["note"]:
+        print(f"[ecomcase] {case}: {kit['note']}")
+    manifest["thesis"] = kit
+    outputs = [*REPORT_FILES, *kit["files"]]
+    manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in outputs}
     manifest["inputs_date"] = inputs_date(_input_files(case))
     write_json(paths.reports / "manifest.json", manifest)
     sections = notebook_sections(paths.executed_notebooks, list(NOTEBOOKS))

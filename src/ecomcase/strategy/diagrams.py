@@ -24,15 +24,20 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import Bbox
 
+from ecomcase import plots
 from ecomcase.plots import GREY, PALETTE, STYLE
-from ecomcase.strategy.frameworks import FORCE_KEYS, is_our_reading, split_locator, year_span
+from ecomcase.strategy.frameworks import (
+    FORCE_KEYS,
+    figure_source,
+    is_our_reading,
+    split_locator,
+    year_span,
+)
 
 #: Body font size (points) diagrams start from, and the smallest they shrink to.
-FONT_SIZE = 8.5
-FONT_FLOOR = 6.5
-#: Height (inches) above which a diagram first shrinks its font.
-MAX_HEIGHT = 10.0
-MARGIN = 0.12  # around the figure, inches
+FONT_SIZE = 9.0
+FONT_FLOOR = plots.BODY_PT
+MARGIN = plots.PAD_INCHES  # around the figure, inches: the saved file's padding
 GAP = 0.16  # between boxes
 ARROW_GAP = 0.45  # between boxes joined by an arrow
 PAD = 0.08  # inside a box
@@ -283,7 +288,7 @@ def _layout(
     while True:
         rows, width = build(size)
         placed, height = _stack(rows, size)
-        if height <= MAX_HEIGHT or size <= FONT_FLOOR:
+        if height <= plots.page_height() or size <= FONT_FLOOR:
             break
         size = max(FONT_FLOOR, size - 0.5)
     return placed, width, height
@@ -327,15 +332,32 @@ def _title_row(text: str, width: float) -> _Row:
     return _Row([_Cell(box, MARGIN, width - 2 * MARGIN)], gap_after=GAP)
 
 
+def _title_rows(text: str, width: float) -> list[_Row]:
+    """The title row when titles are on (slides); none in print, where a caption has it."""
+    return [_title_row(text, width)] if plots.titles_on() else []
+
+
+#: The footnote of a figure whose marked items the source does not state.
+NOT_STATED = "* Not stated in the source; the notebook gives the basis."
+
+
+def _figure_note(text: str) -> str:
+    """A data note as a figure prints it: without references to lines of a plain-text
+    copy; none when it is the project's own reading (the notebook text gives those)."""
+    if "our reading" in text.lower():
+        return ""
+    return figure_source(text)
+
+
 def _footer_row(section: dict[str, Any], width: float, *notes: str) -> _Row:
     parts = [n for n in notes if n]
-    if section.get("note"):
-        parts.append(f"Note: {section['note']}.")
+    if section.get("note") and _figure_note(section["note"]):
+        parts.append(f"Note: {_figure_note(section['note'])}.")
     if section.get("figure_content_available") is False:
         parts.append(
             "The original figure did not survive in the source; items are taken from its text."
         )
-    parts.append(f"Source: {section['source']}.")
+    parts.append(f"Source: {figure_source(section['source'])}; frameworks.yaml.")
     lines = [Line(p, scale=0.85, color="#444444", space_before=0.15) for p in parts]
     box = Box("footer", lines)
     return _Row([_Cell(box, MARGIN, width - 2 * MARGIN)], gap_after=0)
@@ -388,14 +410,17 @@ def _matrix(
 
 
 def _finish(placed: list[_Placed], width: float, height: float) -> Figure:
-    return _draw(placed, width, height)
+    fig = _draw(placed, width, height)
+    fig._ecomcase_fixed = True  # laid out in inches at the print width
+    return fig
 
 
 # --------------------------------------------------------------------------- the diagrams
 
 
-def pest_diagram(pest: dict[str, Any], company: str, width: float = 8.0) -> Figure:
+def pest_diagram(pest: dict[str, Any], company: str, width: float | None = None) -> Figure:
     """Figure 2.3: the four PEST factor lists in quadrants."""
+    width = width or plots.full_width()
     groups = ("political", "economic", "social", "technological")
 
     def build(size: float) -> tuple[list[_Row], float]:
@@ -403,7 +428,7 @@ def pest_diagram(pest: dict[str, Any], company: str, width: float = 8.0) -> Figu
             Box(g, _header(g.capitalize()), _items(pest[g]), PALETTE[i])
             for i, g in enumerate(groups)
         ]
-        rows = [_title_row(f"PEST analysis: the environment of {company}", width)]
+        rows = _title_rows(f"PEST analysis: the environment of {company}", width)
         rows += _grid_rows(boxes, width, 2)
         rows.append(_footer_row(pest, width))
         return rows, width
@@ -411,8 +436,9 @@ def pest_diagram(pest: dict[str, Any], company: str, width: float = 8.0) -> Figu
     return _finish(*_layout(build))
 
 
-def swot_diagram(swot: dict[str, Any], company: str, width: float = 8.5) -> Figure:
+def swot_diagram(swot: dict[str, Any], company: str, width: float | None = None) -> Figure:
     """Figure 2.5: strengths, weaknesses, opportunities and threats as a 2 x 2 matrix."""
+    width = width or plots.full_width()
     colours = {
         "strengths": PALETTE[2],
         "weaknesses": PALETTE[5],
@@ -424,7 +450,7 @@ def swot_diagram(swot: dict[str, Any], company: str, width: float = 8.5) -> Figu
         return Box(group, _header(group.capitalize()), _items(swot[group]), colours[group])
 
     def build(size: float) -> tuple[list[_Row], float]:
-        rows = [_title_row(f"SWOT matrix: {company}", width)]
+        rows = _title_rows(f"SWOT matrix: {company}", width)
         rows += _matrix(
             ["Helpful to the objectives", "Harmful to the objectives"],
             ["Internal (the firm)", "External (the environment)"],
@@ -447,15 +473,16 @@ TOWS_QUADRANTS = {
 }
 
 
-def tows_diagram(tows: dict[str, Any], company: str, width: float = 8.5) -> Figure:
+def tows_diagram(tows: dict[str, Any], company: str, width: float | None = None) -> Figure:
     """The TOWS matrix: strategies crossing strengths/weaknesses with opportunities/threats."""
+    width = width or plots.full_width()
     colours = {"SO": PALETTE[2], "WO": PALETTE[0], "ST": PALETTE[1], "WT": PALETTE[5]}
 
     def cell(key: str) -> Box:
         return Box(key, _header(TOWS_QUADRANTS[key]), _items(tows[key]), colours[key])
 
     def build(size: float) -> tuple[list[_Row], float]:
-        rows = [_title_row(f"TOWS matrix: cross strategies for {company}", width)]
+        rows = _title_rows(f"TOWS matrix: cross strategies for {company}", width)
         rows += _matrix(
             ["Strengths (S)", "Weaknesses (W)"],
             ["Opportunities (O)", "Threats (T)"],
@@ -487,8 +514,11 @@ FORCE_POSITIONS = {
 }
 
 
-def five_forces_diagram(five_forces: dict[str, Any], company: str, width: float = 10.0) -> Figure:
+def five_forces_diagram(
+    five_forces: dict[str, Any], company: str, width: float | None = None
+) -> Figure:
     """Figure 2.4: four forces around the rivalry, each with its rating and key factors."""
+    width = width or plots.full_width()
     forces = {f["key"]: f for f in five_forces["forces"]}
     colours = rating_colours(five_forces["rating_scale"])
     ours = any(is_our_reading(f.get("rating_basis")) for f in forces.values())
@@ -509,13 +539,13 @@ def five_forces_diagram(five_forces: dict[str, Any], company: str, width: float 
         for key in FORCE_KEYS:
             r, c = FORCE_POSITIONS[key]
             grid[r].append(_Cell(box(key), *columns[c]))
-        rows = [_title_row(f"Porter's five forces acting on {company}", width)]
+        rows = _title_rows(f"Porter's five forces acting on {company}", width)
         rows += [_Row(sorted(cells, key=lambda c: c.x), gap_after=ARROW_GAP) for cells in grid]
         rows[-1].gap_after = GAP
         scale = " < ".join(five_forces["rating_scale"])
         note = f"Ratings on the scale {scale}; box colour follows the rating."
         if ours:
-            note += " * Rating is our reading: the source gives no explicit rating."
+            note += " * The source states no rating; the notebook gives the basis."
         rows.append(_footer_row(five_forces, width, note))
         return rows, width
 
@@ -546,7 +576,7 @@ def values_stages_diagram(
     """Figure 2.2: the development stages in time order, each with its values and events."""
     stages = sorted(values_stages["stages"], key=lambda s: s["start"])
     columns = min(len(stages), per_row)
-    width = width or max(8.0, 2.6 * columns + 0.5)
+    width = width or plots.full_width()
     starred = any(is_our_reading(s.get("end_basis")) for s in stages)
 
     def box(i: int, stage: dict[str, Any]) -> Box:
@@ -564,14 +594,19 @@ def values_stages_diagram(
         )
 
     def build(size: float) -> tuple[list[_Row], float]:
-        rows = [_title_row(f"Development stages of {company} and the values of each", width)]
+        heading = f"Development stages of {company} and the values of each"
+        if not plots.titles_on():
+            heading = "Development stages in time order"
+        rows = [_title_row(heading, width)]
         rows[0].gap_after = ARROW_GAP
+        if not plots.titles_on():
+            rows[0].cells[0].box.header[0].scale = 1.0
         rows += _grid_rows([box(i, s) for i, s in enumerate(stages)], width, columns)
         notes = []
-        if values_stages.get("boundary_note"):
-            notes.append(f"{values_stages['boundary_note']}.")
+        if _figure_note(values_stages.get("boundary_note") or ""):
+            notes.append(f"{_figure_note(values_stages['boundary_note'])}.")
         if starred:
-            notes.append("* End year is our reading, not stated in the source.")
+            notes.append(NOT_STATED)
         rows.append(_footer_row(values_stages, width, *notes))
         return rows, width
 
@@ -584,23 +619,30 @@ def values_stages_diagram(
 
 
 def business_architecture_diagram(
-    architecture: dict[str, Any], company: str, width: float = 10.0, per_row: int = 4
+    architecture: dict[str, Any], company: str, width: float | None = None, per_row: int = 4
 ) -> Figure:
     """Figure 2.1: business segments on the platform core, ecosystem participants below."""
+    width = width or plots.full_width()
     segments = architecture["segments"]
     holders = architecture.get("stakeholders") or []
 
     def segment_box(i: int, segment: dict[str, Any]) -> Box:
         body = _items(segment["items"], scale=0.95)
-        if segment.get("note"):
+        if _figure_note(segment.get("note") or ""):
             body.append(
-                Line(segment["note"], scale=0.85, style="italic", color="#555555", space_before=0.4)
+                Line(
+                    _figure_note(segment["note"]),
+                    scale=0.95,
+                    style="italic",
+                    color="#555555",
+                    space_before=0.4,
+                )
             )
         return Box(f"segment {i + 1}", _header(segment["name"]), body, PALETTE[0])
 
     def build(size: float) -> tuple[list[_Row], float]:
         full = width - 2 * MARGIN
-        rows = [_title_row(f"Business architecture and ecosystem of {company}", width)]
+        rows = _title_rows(f"Business architecture and ecosystem of {company}", width)
         if architecture.get("mission_vision_values"):
             box = Box(
                 "mission",
@@ -683,6 +725,7 @@ def record(
     reproduces: str | None = None,
     draw_section: Callable[[dict[str, Any]], Figure] | None = None,
     table: Callable[[dict[str, Any]], Any] | None = None,
+    note: Callable[[dict[str, Any]], str] | None = None,
 ) -> Any:
     """Draw ``section`` and record it with ``out`` (an :class:`~ecomcase.outputs.Outputs`).
 
@@ -699,7 +742,14 @@ def record(
     data = frameworks[section]
     fig = draw_section(data) if draw_section else draw(frameworks, section)
     rows = table(data) if table else framework_table(data, section)
-    out.figure(artifact_id, fig, title, reproduces=reproduces, table=rows)
+    out.figure(
+        artifact_id,
+        fig,
+        title,
+        reproduces=reproduces,
+        table=rows,
+        note=note(data) if note else None,
+    )
     return None
 
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from ecomcase import plots
 from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.errors import FrameworkError
 from ecomcase.plots import GREY, PALETTE
@@ -372,7 +372,7 @@ def mau_bar_chart(shares: pd.DataFrame, own_group: str) -> plt.Figure:
     ``shares`` has ``platform``, ``owner_group``, ``mau_10k``, ``share``, largest first.
     """
     height = 1.2 + 0.38 * len(shares)
-    fig, ax = plt.subplots(figsize=(7.0, height))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), height))
     ordered = shares.iloc[::-1]
     own = (ordered["owner_group"] == own_group).to_numpy()
     colours = [PALETTE[0] if is_own else GREY for is_own in own]
@@ -405,25 +405,22 @@ def mau_bar_chart(shares: pd.DataFrame, own_group: str) -> plt.Figure:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
     years = sorted(shares["year"].unique()) if "year" in shares else []
     when = f", {years[0]}" if len(years) == 1 else ""
-    ax.set_title(f"E-commerce platforms by monthly active users{when}")
+    plots.title(ax, f"E-commerce platforms by monthly active users{when}")
     return fig
 
 
 #: Phase bars in greys, so they do not read as milestone categories.
-_PHASE_GREYS = ["#3B3B3B", "#5E5E5E", "#7A7A7A"]
+_PHASE_GREYS = ["#3B3B3B", "#6B6B6B", "#9A9A9A"]
+_TEXT_LINE_REFERENCE = re.compile(r"\s*[;,]?\s*\btxt\s+L[\d\s,\-\u2013L]*", re.IGNORECASE)
 
 
-def _short(text: str, limit: int) -> str:
-    return textwrap.shorten(text, width=limit, placeholder=" \u2026")
-
-
-def _fit_text(text: Any, shorter: list[str], length_px: float) -> None:
-    """Replace a rotated ``text`` by the first of ``shorter`` that fits ``length_px`` pixels."""
-    renderer = text.figure.canvas.get_renderer()
-    for candidate in shorter:
-        if text.get_window_extent(renderer).height <= 0.95 * length_px:
-            return
-        text.set_text(candidate)
+def figure_source(text: str) -> str:
+    """A source for a figure's note: ``text`` without references to lines of a
+    plain-text copy (``txt L379-381``), which belong in the data, not in print."""
+    cleaned = _TEXT_LINE_REFERENCE.sub("", str(text))
+    cleaned = re.sub(r"^our\s+(\w)", lambda m: m.group(1).upper(), cleaned.strip(), flags=re.I)
+    cleaned = re.sub(r"\(\s*[,;]?\s*\)", "", cleaned)
+    return re.sub(r"\s+([,;.)])", r"\1", cleaned).strip(" ;,")
 
 
 def phase_spans(milestones: pd.DataFrame, phases: list[dict[str, Any]]) -> pd.DataFrame:
@@ -451,106 +448,145 @@ def phase_spans(milestones: pd.DataFrame, phases: list[dict[str, Any]]) -> pd.Da
 
 
 def strategy_phase_timeline(
-    milestones: pd.DataFrame, sequence: dict[str, Any], label_chars: int = 90
+    milestones: pd.DataFrame,
+    sequence: dict[str, Any],
+    categories: list[str] | None = None,
+    category_labels: dict[str, str] | None = None,
 ) -> plt.Figure:
-    """The milestones as a dated list, with the strategy phases as numbered bars beside them.
+    """The strategy phases as bars on a time axis (top), the milestones' dates marked
+    on it, and the dated milestones below in two columns.
 
     ``milestones`` has ``year``, ``date`` (may be empty), ``event``, ``category``;
     ``sequence`` is a ``strategic_sequence`` section: ``phases`` in the order the source
     gives them, each with ``start``/``end`` years (an open end runs to the last
-    milestone; an undated phase gets no bar). Event texts are shortened to
-    ``label_chars`` characters; the table behind the figure keeps them whole.
+    milestone; an undated phase is listed as not dated). Milestone texts are wrapped,
+    never cut. ``categories`` orders the milestone categories (the data package's
+    order) and so fixes their colours, as in every other figure of the milestones.
     """
+    from ecomcase.display import label
+
     phases = sequence["phases"]
     rows = phase_spans(milestones, phases)
-    categories = list(dict.fromkeys(rows["category"]))
-    # yellow is too faint for small markers on white
-    marker_colours = [c for c in PALETTE if c != "#F0E442"]
-    colours = {c: marker_colours[i % len(marker_colours)] for i, c in enumerate(categories)}
-    n, k = len(rows), len(phases)
-    # few milestones: taller rows, so each phase bar is long enough for its years
-    row_in = 0.2 if n >= 12 else 0.36
-    starred = any(is_our_reading(p.get("start_basis")) for p in phases)
-    notes = [
-        sequence.get("dating_note", ""),
-        "* Start year is our reading, not stated in the source." if starred else "",
-        f"Source: {sequence.get('source', '')}.",
+    order = list(categories or []) + [c for c in rows["category"] if c not in (categories or [])]
+    colours = plots.category_colours(order)
+    present = [c for c in dict.fromkeys(order) if c in set(rows["category"])]
+    width, size = plots.full_width(), plots.BODY_PT
+    line = size * 1.2 / 72  # one text line, inches
+    years = rows["year"].astype(int).to_numpy()
+    dated = [p for p in phases if p.get("start") is not None]
+    first = min([int(years.min())] + [int(p["start"]) for p in dated])
+    last = int(years.max())
+    left, right = plots.PAD_INCHES, width - plots.PAD_INCHES  # the drawing is the print width
+
+    def at(year: float) -> float:  # a year on the time axis, inches from the left
+        return left + (year - first) / (last + 1 - first) * (right - left)
+
+    # the list: two columns, each item "date  text", split where the columns even out
+    column_w = (right - left - 0.2) / 2
+    texts = [
+        plots.wrap_to(f"{r.date or r.year}  {r.event}", column_w - 0.16, size)
+        for r in rows.itertuples(index=False)
     ]
-    notes = [textwrap.fill(t, 150) for t in notes if t.strip(" .:Source")]
-    note_lines = sum(t.count("\n") + 1 for t in notes)
-    top_in, bottom_in = 0.9, 0.55 + 0.16 * note_lines
-    height = top_in + bottom_in + row_in * (n + 1)
-    fig = plt.figure(figsize=(10.0, height))
-    ax = fig.add_axes((0.01, bottom_in / height, 0.98, (height - top_in - bottom_in) / height))
-    ax.set_xlim(0, 10.0 * 0.98)  # x in inches
-    ax.set_ylim(n - 0.5, -1.5)
+    spacing = 1.05
+    heights = np.array([plots.text_height(t, size, spacing) + 0.25 * line for t in texts])
+    split = int(np.argmin([max(heights[:i].sum(), heights[i:].sum()) for i in range(len(texts))]))
+    split = max(split, 1)
+    bar_h, bar_gap = 0.18, 0.05
+    top = 0.06
+    axis_y = top + len(phases) * (bar_h + bar_gap) + 0.14
+    list_top = axis_y + 0.36
+    list_h = max(heights[:split].sum(), heights[split:].sum())
+    legend_y = list_top + list_h + 0.1
+    height = legend_y + 0.2 * int(np.ceil(len(present) / 4)) + 0.15
+    fig = plt.figure(figsize=(width, height))
+    # the axes span the drawing (left to right, in inches): a tight box is the print width
+    ax = fig.add_axes((left / width, 0, (right - left) / width, 1))
+    ax.set_xlim(left, right)
+    ax.set_ylim(height, 0)
     ax.axis("off")
-    bar_w, bar_gap = 0.32, 0.08
-    date_x = 0.15 + k * (bar_w + bar_gap) + 0.1
-    text_x = date_x + 1.05
-    years = rows["year"].to_numpy()
-    for i, row in enumerate(rows.itertuples(index=False)):
-        if i % 2 == 0:
-            ax.axhspan(i - 0.5, i + 0.5, xmin=date_x / 9.8, color="#F2F2F2", lw=0, zorder=0)
-        ax.text(date_x, i, row.date or str(row.year), va="center", fontsize=7.5, color="#333333")
-        ax.plot(text_x - 0.12, i, "o", ms=5, color=colours[row.category])
-        ax.text(text_x, i, _short(row.event, label_chars), va="center", fontsize=7.5)
+    ax.set_frame_on(False)  # the tight box is the drawing, not the empty axes
     for j, phase in enumerate(phases):
-        x = 0.15 + j * (bar_w + bar_gap)
-        centre = x + bar_w / 2
-        ax.text(centre, -1.0, f"{j + 1}", ha="center", va="center", fontsize=10, fontweight="bold")
-        colour = _PHASE_GREYS[j % len(_PHASE_GREYS)]
-        start, end = phase.get("start"), phase.get("end")
+        y = top + j * (bar_h + bar_gap)
+        start = phase.get("start")
         if start is None:
             ax.text(
-                centre,
-                (n - 1) / 2,
-                f"{phase['name']} (not dated)",
-                rotation=90,
-                ha="center",
+                left,
+                y + bar_h / 2,
+                f"{j + 1}. {phase['name']} (not dated)",
                 va="center",
-                fontsize=7.5,
+                fontsize=size,
                 color=GREY,
             )
             continue
-        inside = np.flatnonzero((years >= start) & (years <= (end or years.max())))
-        if inside.size == 0:
-            continue
-        top, bottom = inside.min() - 0.45, inside.max() + 0.45
-        ax.add_patch(plt.Rectangle((x, top), bar_w, bottom - top, color=colour, lw=0))
-        mark = " *" if is_our_reading(phase.get("start_basis")) else ""
-        text = ax.text(
-            centre,
-            (top + bottom) / 2,
-            f"{phase['name']}: {year_span(start, end)}{mark}",
-            rotation=90,
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="white",
-            fontweight="bold",
+        end = phase.get("end") if phase.get("end") is not None else last
+        x0, x1 = at(int(start)), at(int(end) + 1)
+        ax.add_patch(
+            plt.Rectangle((x0, y), x1 - x0, bar_h, color=_PHASE_GREYS[j % len(_PHASE_GREYS)], lw=0)
         )
-        # a short bar (few milestones) shows what of its label fits; the title
-        # names every phase by the number above its bar
-        short = f"{start}\u2013{end % 100:02d}{mark}" if end is not None else ""
-        shorter = [f"{year_span(start, end)}{mark}", short, ""]
-        _fit_text(text, shorter, (bottom - top) * row_in * fig.dpi)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=colours[c]) for c in categories]
-    fig.legend(
+        text = f"{j + 1}. {phase['name']} ({year_span(start, phase.get('end'))})"
+        wide = plots.text_width(text, size) * 1.08  # bold runs wider than regular
+        # inside the bar when it fits, else beside it (after, or before), else over it on
+        # a white ground; never cut
+        box = None
+        if wide + 0.1 <= x1 - x0:
+            x, ha, colour = x0 + 0.05, "left", "white"
+        elif x1 + 0.05 + wide <= right:
+            x, ha, colour = x1 + 0.05, "left", "#1A1A1A"
+        elif x0 - 0.05 - wide >= left:
+            x, ha, colour = x0 - 0.05, "right", "#1A1A1A"
+        else:
+            x, ha, colour = max(left, min(x0, right - wide)), "left", "#1A1A1A"
+            box = {"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.9}
+        ax.text(
+            x,
+            y + bar_h / 2,
+            text,
+            ha=ha,
+            va="center",
+            fontsize=size,
+            color=colour,
+            fontweight="bold",
+            bbox=box,
+        )
+    ax.plot([left, right], [axis_y, axis_y], color="#333333", lw=0.8)
+    step = 1 if last - first <= 10 else (2 if last - first <= 24 else 5)
+    for year in range(first, last + 2):
+        ax.plot([at(year)] * 2, [axis_y, axis_y + 0.04], color="#333333", lw=0.6)
+        if year % step == 0 and year <= last:
+            ax.text(at(year + 0.5), axis_y + 0.06, str(year), ha="center", va="top", fontsize=size)
+    for r in rows.itertuples(index=False):
+        month = int(str(r.date)[5:7]) if len(str(r.date or "")) >= 7 else 6
+        x = at(int(r.year) + (month - 0.5) / 12)
+        ax.plot([x, x], [axis_y - 0.1, axis_y], color=colours[r.category], lw=1.4)
+    for i, (text, r) in enumerate(zip(texts, rows.itertuples(index=False), strict=True)):
+        column = 0 if i < split else 1
+        x = left + column * (column_w + 0.2)
+        y = list_top + heights[(split if column else 0) : i].sum()
+        ax.plot(x + 0.05, y + line / 2, "o", ms=4.5, color=colours[r.category])
+        ax.text(x + 0.14, y, text, va="top", fontsize=size, linespacing=spacing)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=colours[c]) for c in present]
+    ax.legend(
         handles,
-        [c.replace("_", " ") for c in categories],
-        loc="lower center",
-        ncol=min(len(categories), 7),
-        fontsize=8,
-        bbox_to_anchor=(0.5, (0.1 + 0.16 * note_lines) / height),
+        [label(c, category_labels) for c in present],
+        loc="upper left",
+        bbox_to_anchor=(left / width, 1 - legend_y / height),
+        ncol=min(len(present), 4),
+        fontsize=size,
+        handletextpad=0.2,
+        columnspacing=1.0,
+        borderaxespad=0,
     )
-    fig.text(0.012, 0.08 / height, "\n".join(notes), fontsize=7, color="#444444", va="bottom")
-    order = " \u2192 ".join(f"({j + 1}) {p['name'].lower()}" for j, p in enumerate(phases))
-    fig.suptitle(
-        f"Strategic development sequence on the milestone timeline:\n{order}",
-        fontsize=10.5,
-        fontweight="bold",
-        y=1 - 0.1 / height,
-        va="top",
-    )
+    fig._ecomcase_fixed = True  # drawn to the print width in inches
     return fig
+
+
+def strategy_timeline_note(sequence: dict[str, Any], milestones_note: str) -> str:
+    """The source line of the strategy timeline: the phases, how they were dated, and
+    ``milestones_note`` (the milestones' own source line, "Data: ...")."""
+    parts = [f"Phases: {figure_source(sequence.get('source', ''))}"]
+    if any(is_our_reading(p.get("start_basis")) for p in sequence["phases"]):
+        parts.append(
+            "the source dates no phase; a bar starts at the first dated event of its phase"
+        )
+    parts.append(f"milestones: {milestones_note.removeprefix('Data: ')}")
+    return "Data: " + "; ".join(parts)

@@ -5,6 +5,7 @@ case')."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ from IPython.display import Markdown
 from ecomcase.build.outputs import Outputs, Skipped
 from ecomcase.display import Shown, display_table
 from ecomcase.strategy import diagrams, frameworks, market
+from ecomcase.timeline.events import enum_values, ordered_values
 
 PLATFORM_TITLE = "Monthly active users of the listed e-commerce platforms"
 GROUPS_TITLE = "Monthly active users by owning group"
@@ -43,6 +45,7 @@ def platform_section(
         f"{PLATFORM_TITLE}{in_year}",
         reproduces.get("platform_mau"),
         table=platform_table,
+        note=out.source_note("platform_mau", len(platforms), "platforms"),
     )
     groups = market.group_shares(platforms)
     out.table(
@@ -102,6 +105,13 @@ def strategy_timeline_section(
         return out.skip(
             artifact_id, title, "the case has no milestones to place the phases on", reproduces
         )
+    package = json.loads((out.paths.raw / "datapackage.json").read_text(encoding="utf-8"))
+    categories = ordered_values(
+        enum_values(package, "milestones", "category"), milestones["category"]
+    )
+    labels = (
+        out.params["notebooks"].get("03_internationalization_timeline", {}).get("milestone_labels")
+    )
     return diagrams.record(
         out,
         document,
@@ -109,6 +119,11 @@ def strategy_timeline_section(
         artifact_id,
         title,
         reproduces=reproduces,
-        draw_section=lambda section: frameworks.strategy_phase_timeline(milestones, section),
+        draw_section=lambda section: frameworks.strategy_phase_timeline(
+            milestones, section, categories, labels
+        ),
         table=lambda section: frameworks.phase_spans(milestones, section["phases"]),
+        note=lambda section: frameworks.strategy_timeline_note(
+            section, out.source_note("milestones", len(milestones), "milestones")
+        ),
     )

@@ -130,6 +130,16 @@ def counts(events: pd.DataFrame, column: str) -> pd.DataFrame:
     return table
 
 
+def ties_by_label(
+    table: pd.DataFrame, column: str, count: str, labels: dict[str, str] | None
+) -> pd.DataFrame:
+    """``table`` largest ``count`` first, ties ordered by the display label of
+    ``column`` (what a reader sees), not by its code."""
+    shown = table[column].map(lambda code: label(code, labels).lower())
+    order = sorted(range(len(table)), key=lambda i: (-table[count].iloc[i], shown.iloc[i]))
+    return table.iloc[order].reset_index(drop=True)
+
+
 def leaders(table: pd.DataFrame, column: str, count: str = "events") -> str:
     """The ``column`` value(s) with the largest ``count`` in a :func:`counts` table;
     a tie is not broken by the alphabet but named in full: ``"DE; JP; VN"``."""
@@ -170,12 +180,14 @@ def cross_counts(
 
 
 def country_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Events per target country: ``iso2``, ``name``, ``continent``, ``events``, ``share``."""
+    """Events per target country: ``iso2``, ``name``, ``continent``, ``events``, ``share``;
+    largest first, ties by the name a reader sees (not by ISO code)."""
     names = events.drop_duplicates("iso2").set_index("iso2")
     table = counts(events, "iso2")
     table.insert(1, "name", table["iso2"].map(names["country"]))
     table.insert(2, "continent", table["iso2"].map(names["continent"]))
-    return table
+    table = table.sort_values(["events", "name"], ascending=[False, True], kind="stable")
+    return table.reset_index(drop=True)
 
 
 def continent_counts(events: pd.DataFrame) -> pd.DataFrame:
@@ -580,6 +592,55 @@ def year_text(
     return text
 
 
+#: A financials metric holding a fiscal year's revenue: ``revenue_fy2017``.
+_FY_REVENUE = re.compile(r"^revenue_fy(\d{4})$")
+
+
+def fortune_revenue(fortune: pd.DataFrame, financials: pd.DataFrame | None) -> pd.DataFrame:
+    """``fortune`` with the revenue of the fiscal year each edition ranks, from the
+    company's own figures: columns ``fiscal_year`` ("FY2017"), ``revenue`` (in
+    ``revenue_unit``, e.g. "RMB million"; missing when the financials lack it).
+
+    Matching rule: Fortune ranks companies on the fiscal year ending on or before
+    31 March of the edition year, so edition N ranks the fiscal year that ends in
+    the twelve months up to 31 March N: FY N when the company's year ends by 31
+    March (Alibaba: FY N, April N-1 to March N), else the one ending in N-1. An
+    edition whose fiscal year the financials lack gets no revenue (never an older one).
+    """
+    table = fortune.copy()
+    by_year: dict[int, tuple[float, str, str]] = {}
+    for row in (financials if financials is not None else pd.DataFrame()).itertuples(index=False):
+        match = _FY_REVENUE.match(str(row.metric))
+        if match:
+            by_year[int(match.group(1))] = (float(row.value), str(row.unit), str(row.period))
+    fiscal, revenue, unit = [], [], []
+    for edition in table["edition_year"].astype(int):
+        # the fiscal year ending in the twelve months up to 31 March of the edition year
+        year = next(
+            (
+                y
+                for y in (edition, edition - 1)
+                if y in by_year and _ranked_by(by_year[y][2], y, edition)
+            ),
+            None,
+        )
+        found = by_year.get(year) if year is not None else None
+        fiscal.append(f"FY{year}" if found else "")
+        revenue.append(found[0] if found else float("nan"))
+        unit.append(found[1] if found else "")
+    table["fiscal_year"], table["revenue"], table["revenue_unit"] = fiscal, revenue, unit
+    return table
+
+
+def _ranked_by(period: str, fiscal_year: int, edition: int) -> bool:
+    """True when the fiscal year a period text describes ("FY2017 (12 months ended
+    2017-03-31)") ends in the twelve months up to 31 March of ``edition``; a period
+    without an end date counts as ending in March of its own year."""
+    match = re.search(r"ended (\d{4})-(\d{2})-(\d{2})", period)
+    end = (int(match.group(1)), int(match.group(2))) if match else (fiscal_year, 3)
+    return (edition - 1, 3) < end <= (edition, 3)
+
+
 def fortune_numbers(fortune: pd.DataFrame) -> list[Number]:
     """Rank and revenue per edition, places gained from the first to the last
     edition, and the number of editions."""
@@ -665,10 +726,29 @@ def modes_text(
 def main_countries(
     events: pd.DataFrame, by_country: pd.DataFrame, modes: Sequence[str], top: int
 ) -> pd.DataFrame:
-    """The ``top`` countries with most events, by mode, with their names."""
-    table = cross_counts(events, "iso2", "mode", modes, top=top)
+    """The ``top`` countries with most events, by mode, with their names; ties
+    ordered by name (:func:`cut_note` says when the cut splits one)."""
+    table = cross_counts(events, "iso2", "mode", modes)
     table.insert(1, "name", table["iso2"].map(by_country.set_index("iso2")["name"]))
-    return table
+    table = table.sort_values(["total", "name"], ascending=[False, True], kind="stable")
+    return table.head(top).reset_index(drop=True)
+
+
+def cut_note(by_country: pd.DataFrame, top: int) -> str:
+    """What a figure note says when showing the ``top`` largest of ``by_country``
+    (:func:`country_counts`) splits a tie; empty when it does not."""
+    if len(by_country) <= top or top < 1:
+        return ""
+    value = int(by_country["events"].iloc[top - 1])
+    if int(by_country["events"].iloc[top]) != value:
+        return ""
+    tied = by_country[by_country["events"] == value]
+    shown = tied[tied.index < top]
+    left = tied[tied.index >= top]
+    return (
+        f"The cut at {top} splits a tie: {len(tied)} countries have {value} events each; "
+        f"shown by name: {', '.join(shown['name'])}; left out: {', '.join(left['name'])}."
+    )
 
 
 def _cell(value: Any) -> str:

@@ -18,16 +18,15 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
+from ecomcase import plots
 from ecomcase.plots import GREY, PALETTE
 from ecomcase.timeline.events import label
 
 #: Colours of the two market types of the dual-track test.
 MARKET_COLOURS = {"mature": PALETTE[0], "emerging": PALETTE[5]}
-WIDTH = 7.0  # inches, the style's figure width
 
 
-#: Category colours: the Okabe-Ito palette with yellow last (weak on white).
-CATEGORY_COLOURS = [c for c in PALETTE if c != "#F0E442"] + ["#F0E442"]
+CATEGORY_COLOURS = plots.CATEGORY_COLOURS
 
 
 def colour(i: int) -> str:
@@ -112,26 +111,45 @@ def _bar_labels(ax: plt.Axes, bars, values: Sequence, fmt: str = "{}", horizonta
 
 
 def fortune_rank(fortune: pd.DataFrame, company: str) -> plt.Figure:
-    """Fortune Global 500 rank per edition (rank axis inverted: up is better), with
-    revenue as listed on a second axis for the editions the data hold it."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
+    """Fortune Global 500 rank per edition (rank axis inverted: up is better) and, on
+    a second axis, the revenue of the fiscal year each edition ranks.
+
+    ``fortune``: ``edition_year``, ``rank`` and, when the case has it (see
+    :func:`ecomcase.timeline.events.fortune_revenue`), ``fiscal_year``, ``revenue``
+    (millions) and ``revenue_unit`` (e.g. "RMB million"); editions without a
+    revenue get no bar.
+    """
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 3.4))
     years = fortune["edition_year"].astype(int)
-    revenue = fortune.dropna(subset=["revenue_usd_m"])
+    has_revenue = "revenue" in fortune and fortune["revenue"].notna().any()
     handles = []
-    if not revenue.empty:
+    if has_revenue:
+        revenue = fortune.dropna(subset=["revenue"])
+        currency = str(revenue["revenue_unit"].iloc[0]).split()[0]
+        what = f"Revenue of the fiscal year ranked ({currency} bn)"
         ax2 = ax.twinx()
         bars = ax2.bar(
             revenue["edition_year"],
-            revenue["revenue_usd_m"] / 1000,
+            revenue["revenue"] / 1000,
             width=0.5,
-            color=PALETTE[1],
-            alpha=0.6,
-            label="Revenue as listed (USD bn)",
+            color="#F5C97A",
+            label=what,
         )
-        _bar_labels(ax2, bars, [f"{v / 1000:.1f}" for v in revenue["revenue_usd_m"]])
-        ax2.set_ylabel("Revenue as listed (USD bn)")
-        ax2.set_ylim(0, revenue["revenue_usd_m"].max() / 1000 * 1.25)
-        ax2.grid(False)
+        for bar, value in zip(bars, revenue["revenue"], strict=True):
+            # inside the bar, at its foot: clear of the rank line above
+            ax2.annotate(
+                f"{value / 1000:,.0f}",
+                (bar.get_x() + bar.get_width() / 2, 0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        ax2.set_ylabel(wrap(what, 28))
+        ax2.set_ylim(0, revenue["revenue"].max() / 1000 * 1.25)
+        ax2.grid(True, axis="y")  # the bars' axis holds the grid, drawn under the bars
+        ax.grid(False)
         ax2.spines["right"].set_visible(True)
         ax.set_zorder(ax2.get_zorder() + 1)  # the rank line above the bars
         ax.patch.set_visible(False)
@@ -142,30 +160,25 @@ def fortune_rank(fortune: pd.DataFrame, company: str) -> plt.Figure:
         ax.annotate(
             str(rank),
             (year, rank),
-            xytext=(0, 7),
+            xytext=(0, 6),
             textcoords="offset points",
             ha="center",
             fontsize=8,
             color=PALETTE[0],
         )
     ax.set_ylim(max(500, fortune["rank"].max() + 40), 1)  # inverted: 1 = largest at the top
-    ax.set_xticks(years)
+    ticks = [str(y) for y in years]
+    if "fiscal_year" in fortune:
+        ticks = [
+            f"{y}\n({fy})" if isinstance(fy, str) and fy else str(y)
+            for y, fy in zip(years, fortune["fiscal_year"], strict=True)
+        ]
+    ax.set_xticks(years, ticks)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
-    ax.set_xlabel("Fortune Global 500 edition")
+    ax.set_xlabel("Fortune Global 500 edition (fiscal year it ranks)")
     ax.set_ylabel("Rank (1 = largest)")
-    what = "rank and listed revenue" if not revenue.empty else "rank"
-    ax.set_title(f"{company}: Fortune Global 500 {what}")
-    ax.legend(handles=handles, loc="lower right")
-    missing = len(fortune) - len(revenue)
-    if missing and not revenue.empty:
-        fig.text(
-            0.01,
-            -0.02,
-            f"Revenue is drawn only for editions whose listed revenue the data "
-            f"hold ({len(revenue)} of {len(fortune)}).",
-            fontsize=7.5,
-            color=GREY,
-        )
+    plots.title(ax, f"{company}: Fortune Global 500 rank and revenue")
+    ax.legend(handles=handles, loc="upper left")
     return fig
 
 
@@ -177,8 +190,8 @@ def milestone_timeline(
     title: str,
     category_labels: dict[str, str] | None = None,
     categories: Sequence[str] | None = None,
-    wrap_width: int = 78,
-    line_inches: float = 0.16,
+    wrap_width: int | None = None,
+    line_inches: float = 8 * 1.25 / 72,
 ) -> plt.Figure:
     """A vertical timeline: one row per milestone (year on the left, a dot coloured by
     category on the line, the wrapped text on the right). Rows are stacked by their
@@ -188,30 +201,39 @@ def milestone_timeline(
     # has the same colour in every period's figure; the legend shows those present
     order = list(categories or []) + [c for c in items["category"] if c not in (categories or [])]
     present = [c for c in dict.fromkeys(order) if c in set(items["category"])]
-    order = list(dict.fromkeys(order))
-    wrapped = [wrap(text, wrap_width) for text in items["event"]]
+    colours = plots.category_colours(order)
+    width = plots.full_width()
+    line_x, text_x = 0.11, 0.14
+    if wrap_width is None:  # measured: the text column at 8 pt
+        column = (width - 2 * plots.PAD_INCHES) * (1 - text_x) - 0.05
+        wrapped = [plots.wrap_to(str(t), column, 8) for t in items["event"]]
+    else:
+        wrapped = [wrap(text, wrap_width) for text in items["event"]]
     lines = [w.count("\n") + 1 for w in wrapped]
-    gap = 0.6  # blank line units between rows
+    gap = 0.4  # blank line units between rows
     tops = np.concatenate([[0.0], np.cumsum([n + gap for n in lines])[:-1]])
     total = float(sum(lines) + gap * len(lines))
     legend_rows = int(np.ceil(len(present) / 3))
     # one data unit = one text line: the axes get exactly the rows' height, the
     # margins (inches) hold the title above and the legend below
-    top_margin, bottom_margin = 0.5, 0.25 + 0.25 * legend_rows
+    top_margin, bottom_margin = (0.5 if plots.titles_on() else 0.1), 0.25 + 0.25 * legend_rows
     axes_height = (total + 0.4) * line_inches
     height = top_margin + axes_height + bottom_margin
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
-    fig.subplots_adjust(top=1 - top_margin / height, bottom=bottom_margin / height)
+    fig, ax = plt.subplots(figsize=(width, height))
+    pad = plots.PAD_INCHES / width  # the axes span the print width less the file's padding
+    fig.subplots_adjust(
+        left=pad, right=1 - pad, top=1 - top_margin / height, bottom=bottom_margin / height
+    )
+    fig._ecomcase_fixed = True  # texts are wrapped to this width
     ax.set_xlim(0, 1)
     ax.set_ylim(total, -0.4)
     ax.axis("off")
-    line_x, text_x = 0.11, 0.14
     ax.plot([line_x, line_x], [0, total - gap], color=GREY, lw=1, zorder=1)
     previous_year = None
     for top, text, year, category in zip(
         tops, wrapped, items["year"], items["category"], strict=True
     ):
-        c = colour(order.index(category))
+        c = colours[category]
         ax.scatter([line_x], [top + 0.5], s=28, color=c, zorder=2, edgecolor="white", linewidth=0.5)
         if year != previous_year:
             ax.text(
@@ -225,9 +247,7 @@ def milestone_timeline(
             )
             previous_year = year
         ax.text(text_x, top, text, ha="left", va="top", fontsize=8, linespacing=1.25)
-    handles = [
-        Patch(color=colour(order.index(c)), label=label(c, category_labels)) for c in present
-    ]
+    handles = [Patch(color=colours[c], label=label(c, category_labels)) for c in present]
     ax.legend(
         handles=handles,
         loc="upper center",
@@ -236,7 +256,7 @@ def milestone_timeline(
         fontsize=8,
         handlelength=1.0,
     )
-    ax.set_title(title, loc="left")
+    plots.title(ax, title, loc="left")
     return fig
 
 
@@ -246,14 +266,15 @@ def milestone_timeline(
 def events_per_year(by_year: pd.DataFrame, window: tuple[int, int] | None = None) -> plt.Figure:
     """Bars of events per year, the total above each, the peak year darker and the
     parameter ``window`` (the paper's inverted-V years) shaded."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 4.0))
     peak = by_year["total"].max()
     colours = [PALETTE[0] if t == peak else PALETTE[4] for t in by_year["total"]]
     bars = ax.bar(by_year["year"], by_year["total"], color=colours)
     _bar_labels(ax, bars, list(by_year["total"]))
     ax.set_ylim(0, peak * 1.22 + 1)
     if window is not None:
-        ax.axvspan(window[0] - 0.45, window[1] + 0.45, color=GREY, alpha=0.12, lw=0)
+        # under the grid and the bars: the band marks the years, never dulls the bars
+        ax.axvspan(window[0] - 0.45, window[1] + 0.45, color="#EEEEEE", lw=0, zorder=0)
         ax.text(
             (window[0] + window[1]) / 2,
             peak * 1.16 + 1,
@@ -267,7 +288,7 @@ def events_per_year(by_year: pd.DataFrame, window: tuple[int, int] | None = None
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel("Year announced")
     ax.set_ylabel("Events")
-    ax.set_title("Overseas events per year")
+    plots.title(ax, "Overseas events per year")
     return fig
 
 
@@ -279,7 +300,10 @@ def target_markets(by_country: pd.DataFrame, by_continent: pd.DataFrame) -> plt.
     each bar labelled with its count and share. Tables: ``name``, ``events``, ``share``."""
     n = len(by_country)
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(WIDTH, bar_height(n, 0.22, 4.0)), gridspec_kw={"width_ratios": [3, 2]}
+        1,
+        2,
+        figsize=(plots.full_width(), bar_height(n, 0.22, 4.0)),
+        gridspec_kw={"width_ratios": [3, 2]},
     )
     for ax, table, c, title in (
         (left, by_country, PALETTE[0], "By country or region"),
@@ -300,8 +324,8 @@ def target_markets(by_country: pd.DataFrame, by_continent: pd.DataFrame) -> plt.
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Events")
-        ax.set_title(title, fontsize=10)
-    fig.suptitle("Target markets of the overseas events", fontweight="bold", fontsize=11)
+        ax.set_title(title, fontsize=9)  # a panel's name, not the figure's title
+    plots.suptitle(fig, "Target markets of the overseas events", fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -313,7 +337,7 @@ def modes_per_year(
     by_year: pd.DataFrame, modes: Sequence[str], labels: dict[str, str] | None
 ) -> plt.Figure:
     """Stacked bars of events per year by entry mode (modes in data-package order)."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 4.2))
     bottom = np.zeros(len(by_year))
     for i, mode in enumerate(modes):
         values = by_year[mode].to_numpy()
@@ -339,7 +363,7 @@ def _stacked_years_axes(ax: plt.Axes, by_year: pd.DataFrame, title: str) -> None
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel("Year announced")
     ax.set_ylabel("Events")
-    ax.set_title(title)
+    plots.title(ax, title)
     ax.legend(loc="upper left", fontsize=8)
 
 
@@ -349,7 +373,7 @@ def _stacked_years_axes(ax: plt.Axes, by_year: pd.DataFrame, title: str) -> None
 def industries(by_industry: pd.DataFrame, labels: dict[str, str] | None) -> plt.Figure:
     """Horizontal bars of events per target industry, count and share on each bar."""
     n = len(by_industry)
-    fig, ax = plt.subplots(figsize=(WIDTH, bar_height(n)))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), bar_height(n)))
     positions = np.arange(n)
     bars = ax.barh(positions, by_industry["events"], color=PALETTE[2])
     ax.set_yticks(
@@ -369,7 +393,7 @@ def industries(by_industry: pd.DataFrame, labels: dict[str, str] | None) -> plt.
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Events")
-    ax.set_title("Target industries of the overseas events")
+    plots.title(ax, "Target industries of the overseas events")
     return fig
 
 
@@ -383,7 +407,7 @@ def industry_by_mode(
     and row totals. ``table``: ``industry``, one column per mode, ``total``."""
     n = len(table)
     cells = table[list(modes)].to_numpy()
-    fig, ax = plt.subplots(figsize=(WIDTH, bar_height(n, 0.3, 3.5)))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), bar_height(n, 0.3, 3.5)))
     image = ax.imshow(cells, cmap="cividis", aspect="auto", vmin=0)
     high = cells.max() if cells.size else 0
     for (r, c), value in np.ndenumerate(cells):
@@ -412,7 +436,7 @@ def industry_by_mode(
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("Events", fontsize=8)
     bar.ax.tick_params(labelsize=8)
-    ax.set_title("Industry of the targets by entry mode (events; row total in brackets)", pad=30)
+    plots.title(ax, "Industry of the targets by entry mode (events; row total in brackets)", pad=30)
     return fig
 
 
@@ -425,7 +449,7 @@ def countries_by_mode(
     """Horizontal stacked bars of the main target countries by entry mode.
     ``table``: ``name``, one column per mode, ``total``."""
     n = len(table)
-    fig, ax = plt.subplots(figsize=(WIDTH, bar_height(n, 0.32)))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), bar_height(n, 0.32)))
     positions = np.arange(n)
     left = np.zeros(n)
     for i, mode in enumerate(modes):
@@ -439,7 +463,7 @@ def countries_by_mode(
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Events")
-    ax.set_title(f"The {n} main target countries by entry mode")
+    plots.title(ax, f"The {n} main target countries by entry mode")
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
@@ -451,10 +475,11 @@ def mode_mix_by_market(
     table: pd.DataFrame, labels: dict[str, str] | None, market_labels: dict[str, str] | None = None
 ) -> plt.Figure:
     """For each market type (one bar), the share of its events by entry mode, counts
-    in the segments. ``table``: modes x market types (events)."""
+    in the segments; a small chart, printed at half the text width.
+    ``table``: modes x market types (events)."""
     markets = list(table.columns)
     totals = table.sum(axis=0)
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.9 + 0.55 * len(markets)))
+    fig, ax = plt.subplots(figsize=(plots.half_width(), 1.6 + 0.45 * len(markets)))
     positions = np.arange(len(markets))
     left = np.zeros(len(markets))
     for i, mode in enumerate(table.index):
@@ -483,11 +508,12 @@ def mode_mix_by_market(
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Share of the market type's events (counts in the bars)")
-    # one legend row per up to four modes; the title sits above all of them
-    columns = min(4, len(table.index))
-    rows = -(-len(table.index) // columns)
-    ax.set_title("Entry mode by market type", pad=10 + 14 * rows)
+    ax.set_xlabel("Share of its events\n(counts in the bars)")
+    ax.set_xticks([0, 0.5, 1])
+    # one legend row per mode; the title sits above all of them
+    columns = 1
+    rows = len(table.index)
+    plots.title(ax, "Entry mode by market type", pad=10 + 14 * rows)
     ax.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
@@ -502,7 +528,7 @@ def markets_per_year(
     by_year: pd.DataFrame, market_types: Sequence[str], market_labels: dict[str, str] | None = None
 ) -> plt.Figure:
     """Stacked bars of events per year in each market type."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 4.0))
     bottom = np.zeros(len(by_year))
     for i, market in enumerate(market_types):
         values = by_year[market].to_numpy()
@@ -535,7 +561,11 @@ def specification_curve(
     order = np.argsort(values, kind="stable")
     n = len(values)
     fig, (top, grid) = plt.subplots(
-        2, 1, figsize=(WIDTH, 5.2), sharex=True, gridspec_kw={"height_ratios": [1.3, 1]}
+        2,
+        1,
+        figsize=(plots.full_width(), 5.2),
+        sharex=True,
+        gridspec_kw={"height_ratios": [1.3, 1]},
     )
     top.set_axisbelow(True)
     is_default = np.array([all(specs[i][s] == default[s] for s in switches) for i in order])
@@ -560,7 +590,7 @@ def specification_curve(
             fontsize=9,
             color="#333333",
         )
-    top.set_ylabel(wrap(quantity, 30))
+    top.set_ylabel(wrap(quantity[:1].upper() + quantity[1:], 34))
     top.legend(loc="lower right", fontsize=9)
     rows = [(switch, options[1]) for switch, options in switches.items()]
     grid.set_axisbelow(True)
@@ -569,10 +599,12 @@ def specification_curve(
         grid.scatter(x[chosen], np.full(chosen.sum(), r), s=14, color="#333333", marker="s")
         grid.scatter(x[~chosen], np.full((~chosen).sum(), r), s=14, color="#DDDDDD", marker="s")
     grid.set_yticks(range(len(rows)))
-    grid.set_yticklabels([f"{s}: {option_labels.get(b, b)}" for s, b in rows], fontsize=8.5)
+    grid.set_yticklabels(
+        [wrap(f"{s.capitalize()}: {option_labels.get(b, b)}", 24) for s, b in rows], fontsize=8
+    )
     grid.set_ylim(len(rows) - 0.5, -0.5)
     grid.grid(False)
-    grid.set_xlabel(f"the {n} coding specifications, sorted by value (dark: the broad option)")
+    grid.set_xlabel(f"The {n} coding specifications, sorted by value (dark: the broad option)")
     grid.set_xticks([])
     grid.spines["left"].set_visible(False)
     fig.tight_layout()

@@ -182,6 +182,9 @@ def multiverse_section(
             fig,
             f"Specification curve: {quantity.get(key, key)}",
             table=table[["specification", *switches, key]],
+            note=out.source_note(
+                "events", len(all_events), f"rows counted under {len(table)} codings"
+            ),
         )
     text = (
         f"Of {len(table)} codings, the one counting **{rules.spec_text(best_spec)}** "
@@ -209,13 +212,27 @@ def fortune_section(
         fortune = fortune[fortune["edition_year"].between(*window)]
     if fortune.empty:
         return out.skip("fortune_rank", title, f"no Fortune edition in {list(window)}", reproduces)
+    financials = tl.read_processed(out.paths.processed, "financials")
+    fortune = tl.fortune_revenue(fortune, financials)
     fig = plots.fortune_rank(fortune, company)
+    ranked = fortune[fortune["fiscal_year"] != ""]
+    note = out.source_note("fortune_global500", len(fortune), "editions")
+    if not ranked.empty:
+        note += "; revenue: " + out.source_note("financials").removeprefix("Data: ")
+        note += (
+            ". Edition N ranks the fiscal year ending by 31 March of N "
+            f"({ranked['fiscal_year'].iloc[0]} for the {int(ranked['edition_year'].iloc[0])} "
+            "edition)"
+        )
     out.figure(
         "fortune_rank",
         fig,
         title,
         reproduces,
-        table=fortune[["edition_year", "rank", "revenue_usd_m", "source_publisher"]],
+        table=fortune[
+            ["edition_year", "rank", "fiscal_year", "revenue", "revenue_unit", "source_publisher"]
+        ],
+        note=note,
     )
     out.record(tl.fortune_numbers(fortune))
     n = out.numbers
@@ -224,8 +241,9 @@ def fortune_section(
         f"Rank {tl.quote(n, f'fortune_rank_{first}')} in the {first} edition, "
         f"{tl.quote(n, f'fortune_rank_{last}')} in {last}: "
         f"**{tl.quote(n, 'fortune_rank_gain')}** places gained over "
-        f"{tl.quote(n, 'fortune_editions_count')} editions. Revenue is drawn only where the "
-        "sourced table holds the listed figure."
+        f"{tl.quote(n, 'fortune_editions_count')} editions. The bars are the company's own "
+        "revenue for the fiscal year each edition ranks (financials.csv), in the currency "
+        "it reports."
     )
 
 
@@ -272,6 +290,7 @@ def milestones_section(
             title,
             reproduces.get(artifact_id),
             table=items[["year", "date", "event", "category", "source_publisher"]],
+            note=out.source_note("milestones", len(items), "milestones"),
         )
         out.number(
             f"milestones_{first}_{last}", len(items), "milestones", f"milestones {first}-{last}", 0
