@@ -55,7 +55,7 @@ def test_misspelled_notebook_parameter(project):
 
 def test_parameter_of_wrong_type(project):
     _edit(project / "params" / "alibaba.yaml", "operator: weighted_average", "operator: 3")
-    _assert_fails(project, r"04_fuzzy_evaluation.operator should be str")
+    _assert_fails(project, r"04_fuzzy_evaluation.operator should be text, one of: weighted_average")
 
 
 def test_params_error_also_stops_make_before_any_notebook(project):
@@ -192,7 +192,9 @@ def test_membership_row_not_summing_to_one(project):
         "A12,0.5,0.3,0.3,0,0",
     )
     _assert_fails(
-        project, r"fuzzy_membership.csv, row 3, field 'sub_code': memberships sum to 1.1, not 1"
+        project,
+        r"fuzzy_membership.csv, row 3, field 'excellent, good, average, poor, very_poor': "
+        r"membership degrees sum to 1.1, not 1 \(off by \+0.1; the tolerance is 1e-06\)",
     )
 
 

@@ -68,3 +68,44 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def strict_yaml_load(text: str) -> Any:
+    """``yaml.safe_load`` that refuses a mapping naming one key twice.
+
+    PyYAML keeps the last of two equal keys without a word; in a params or
+    claims file the first would silently stop counting. Raises
+    :class:`yaml.constructor.ConstructorError` (a :class:`yaml.YAMLError`)
+    with the line of the second key.
+    """
+    import yaml
+
+    return yaml.load(text, Loader=_strict_loader())
+
+
+def _strict_loader() -> type:
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):  # type: ignore[override]
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeLoader says so itself
+                    continue
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"duplicated key {key!r} (first on line {first.line + 1}; "
+                        "the second would silently replace it)",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,9 @@ import yaml
 
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
+from ecomcase.fileio import strict_yaml_load
 from ecomcase.fuzzy.core import TOLERANCE
 from ecomcase.report.claims import load_claims
 from ecomcase.strategy.frameworks import framework_problems
@@ -43,6 +45,8 @@ class CaseData:
     tables: dict[str, pd.DataFrame]
     documents: dict[str, Any]
     package: dict[str, Any]
+    #: what reading decided beyond the schema, in words (e.g. degrees read as panel votes)
+    notes: list[str] = field(default_factory=list)
 
 
 def _rel(path: Path) -> str:
@@ -60,35 +64,163 @@ def read_package(case: str) -> dict[str, Any]:
     if not path.is_file():
         raise DataError([Problem(_rel(path), "missing: every raw folder needs a datapackage.json")])
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(_rel(path), f"not UTF-8 text ({exc.reason})")]) from None
     except json.JSONDecodeError as exc:
         raise DataError([Problem(_rel(path), f"not valid JSON ({exc})")]) from None
-    resources = package.get("resources")
-    if not isinstance(resources, list):
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise DataError([Problem(_rel(path), "needs a list of 'resources'")])
+    problems = []
+    names: set[str] = set()
+    for i, resource in enumerate(package["resources"], 1):
+        if not isinstance(resource, dict):
+            problems.append(Problem(_rel(path), f"resource {i} is not a mapping"))
+            continue
+        name, file = resource.get("name"), resource.get("path")
+        if not isinstance(name, str) or not isinstance(file, str):
+            problems.append(Problem(_rel(path), f"resource {i} needs a 'name' and a 'path'"))
+        elif not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+            problems.append(
+                Problem(
+                    _rel(path),
+                    f"resource name '{name}': lower-case letters, digits, '_', '.', '-' only",
+                )
+            )
+        elif re.search(r"[/\\\s$#:%*?'\"]", file) or file.startswith("."):
+            problems.append(
+                Problem(
+                    _rel(path),
+                    f"resource '{name}': path '{file}' must name a file in {_rel(raw)} "
+                    "(no folders, spaces, quotes or any of $#:%*?)",
+                )
+            )
+        elif name in names:
+            problems.append(Problem(_rel(path), f"resource name '{name}' is used twice"))
+        else:
+            names.add(name)
+        schema = resource.get("schema")
+        if schema is not None and not (
+            isinstance(schema, dict)
+            and isinstance(schema.get("fields"), list)
+            and all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                    for f in schema["fields"])
+        ):
+            problems.append(
+                Problem(_rel(path), f"resource '{name}': schema needs a list of named 'fields'")
+            )
+    if problems:
+        raise DataError(problems)
     return package
 
 
-def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
-    """Frictionless validation of every tabular resource."""
+def inputs_makefile(case: str) -> str:
+    """A make include file naming the case's declared inputs and notebook 01's outputs.
+
+    Make then knows a deleted input as an error (each declared file gets a rule
+    that fails with the reason) and reruns notebook 01 when a processed file is
+    missing, without starting Python on an up-to-date build.
+    """
+    package_file = _rel(case_paths(case).raw / PACKAGE_FILE)
+    inputs = [_rel(p) for p in declared_inputs(case)]
+    outputs = [_rel(p) for p in processed_outputs(case)]
+    lines = [
+        f"# Generated from {package_file} by `python -m ecomcase inputs`: do not edit.",
+        f"RAW_INPUTS := {' '.join(inputs[1:])}",
+        f"PROCESSED_OUTPUTS := {' '.join(outputs)}",
+    ]
+    for path in inputs[2:]:
+        lines += [
+            f"{path}:",
+            f"\t@echo 'error: {path} is missing: {package_file} declares it; restore it "
+            "(git checkout -- <file>) or remove its resource' >&2; exit 2",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def declared_inputs(case: str) -> list[Path]:
+    """The files a case's build reads: params, datapackage.json and every resource's file."""
+    paths = case_paths(case)
+    package = read_package(case)
+    files = [paths.params_file, paths.raw / PACKAGE_FILE]
+    files += [paths.raw / r["path"] for r in package["resources"]]
+    return files
+
+
+def processed_outputs(case: str) -> list[Path]:
+    """What notebook 01 writes for a case: a CSV per table, a JSON per YAML document."""
+    paths = case_paths(case)
+    out = []
+    for resource in read_package(case)["resources"]:
+        if "schema" in resource:
+            out.append(paths.processed / f"{resource['name']}.csv")
+        elif resource.get("format") == "yaml" and resource["name"] != "claims":
+            out.append(paths.processed / f"{resource['name']}.json")
+    return out
+
+
+@dataclass
+class _Read:
+    """One tabular resource as far as it could be read."""
+
+    table: pd.DataFrame | None  # None: the file or its header could not be read
+    problems: list[Problem]
+
+
+def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
+    """Encoding, schema (frictionless) and every cell of one tabular resource.
+
+    The table holds every row whose cells line up with the header; a cell that
+    cannot be read as its type is missing (and its problem listed), so checks
+    across files still run on the rest.
+    """
     import frictionless
 
     raw = case_paths(case).raw
+    path = raw / resource["path"]
+    file = _rel(path)
+    if not path.is_file():
+        return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
+    text, problems = decode_csv(path.read_bytes(), file)
+    if text is None:
+        return _Read(None, problems)
+    fields = resource["schema"]["fields"]
+    try:
+        descriptor = {**resource, "encoding": "utf-8"}
+        report = frictionless.Resource(descriptor, basepath=str(raw)).validate()
+    except frictionless.FrictionlessException as exc:
+        return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
+    flagged = set()
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field_name = getattr(error, "field_name", None)
+            problems.append(Problem(file, _frictionless_message(error), row, field_name))
+            flagged.add((row, field_name))
+    parsed = parse_csv(text, fields, file)
+    # frictionless already named these cells; add what only the strict reading finds
+    problems += [p for p in parsed.problems if (p.row, p.field) not in flagged]
+    names = [f["name"] for f in fields]
+    if parsed.columns != names:
+        if not any(p.row == 1 or p.row is None for p in problems):
+            problems.append(
+                Problem(file, f"header {parsed.columns} should be the schema's fields {names}", 1)
+            )
+        return _Read(None, problems)
+    if problems:
+        return _Read(parsed.frame(fields), problems)
+    try:
+        return _Read(_read_table(case, resource), [])
+    except (ValueError, pd.errors.ParserError) as exc:  # a reading the checks above missed
+        return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
+
+
+def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
+    """Encoding, schema and cell problems of every tabular resource."""
     problems: list[Problem] = []
     for resource in package["resources"]:
-        if "schema" not in resource:
-            continue
-        path = raw / resource["path"]
-        if not path.is_file():
-            problems.append(Problem(_rel(path), f"missing (resource '{resource['name']}')"))
-            continue
-        report = frictionless.Resource(resource, basepath=str(raw)).validate()
-        for task in report.tasks:
-            for error in task.errors:
-                row = getattr(error, "row_number", None)
-                field = getattr(error, "field_name", None)
-                message = _frictionless_message(error)
-                problems.append(Problem(_rel(path), message, row, field))
+        if "schema" in resource:
+            problems += _read_resource(case, resource).problems
     return problems
 
 
@@ -114,37 +246,39 @@ def _frictionless_message(error: Any) -> str:
 def _read_table(case: str, resource: dict[str, Any]) -> pd.DataFrame:
     path = case_paths(case).raw / resource["path"]
     fields = resource["schema"]["fields"]
-    dtypes = {f["name"]: _pandas_dtype(f["type"]) for f in fields}
+    dtypes = {f["name"]: pandas_dtype(f.get("type", "string")) for f in fields}
     table = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
     return table
-
-
-def _pandas_dtype(kind: str) -> str:
-    return {"integer": "Int64", "number": "float64", "boolean": "boolean"}.get(kind, "string")
 
 
 def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     """Read and validate a case's raw data; raises :class:`DataError` listing every problem.
 
     ``params`` (default: the case's, loaded and checked here) give the years and
-    documents the data is checked against.
+    documents the data is checked against. Checks across files run on every
+    row that could be read, so one run lists schema and cross-file problems alike.
     """
     if params is None:
         params = load_params(case)
     package = read_package(case)
-    problems = _schema_problems(case, package)
+    package_file = _rel(case_paths(case).raw / PACKAGE_FILE)
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    unreadable: set[str] = set()
+    for resource in package["resources"]:
+        if "schema" not in resource:
+            continue
+        read = _read_resource(case, resource)
+        problems += read.problems
+        if read.table is None:
+            unreadable.add(resource["name"])
+        else:
+            tables[resource["name"]] = read.table
     names = {r.get("name") for r in package["resources"]}
     for name in REQUIRED_TABLES:
         if name not in names:
-            problems.append(
-                Problem(_rel(case_paths(case).raw / PACKAGE_FILE), f"no resource named '{name}'")
-            )
-    if problems:
-        # Domain checks assume well-typed tables; report schema problems first.
-        raise DataError(problems)
-    tables = {r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r}
-    for name in REQUIRED_TABLES:
-        if tables[name].empty:
+            problems.append(Problem(package_file, f"no resource named '{name}'"))
+        elif name in tables and tables[name].empty and not problems_in(problems, name, package):
             path = _rel(case_paths(case).raw / _resource_file(package, name))
             problems.append(Problem(path, f"no rows yet: {REQUIRED_TABLES[name]}"))
     documents = {}
@@ -157,7 +291,11 @@ def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
             except DataError as exc:
                 problems += exc.problems
         elif "schema" not in resource and resource.get("format") == "yaml":
-            documents[resource["name"]] = _read_yaml(path)
+            try:
+                documents[resource["name"]] = _read_yaml(path)
+            except DataError as exc:
+                problems += exc.problems
+                continue
             if resource["name"] == "frameworks":
                 # checked here too, so `make validate` and notebook 01 stop on a malformed file
                 found = framework_problems(documents["frameworks"])
@@ -166,7 +304,39 @@ def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     problems += domain_problems(case, data, params)
     if problems:
         raise DataError(problems)
+    read_panel_votes(case, data, params)
     return data
+
+
+def read_panel_votes(case: str, data: CaseData, params: dict[str, Any]) -> None:
+    """Membership rows written as rounded vote shares of the declared panel become
+    the exact shares (votes / panel), and ``data.notes`` says which."""
+    membership = data.tables.get("fuzzy_membership")
+    if membership is None or "sub_code" not in membership.columns:
+        return
+    panel = declared_panel_size(data.package, params)
+    rows = panel_rounded_rows(membership, panel)
+    if not rows:
+        return
+    assert panel is not None
+    grades = [c for c in membership.columns if c != "sub_code"]
+    exact = membership.copy()
+    for i in rows:
+        votes = panel_votes(membership[grades].to_numpy(float)[i], panel)
+        exact.loc[exact.index[i], grades] = votes / panel
+    data.tables["fuzzy_membership"] = exact
+    lines = ", ".join(str(int(membership.index[i]) + 2) for i in rows)
+    data.notes.append(
+        f"{_resource_path(case, data, 'fuzzy_membership')}: rows {lines} read as whole votes "
+        f"of the declared panel of {panel} (their rounded degrees do not sum to 1 "
+        f"within {TOLERANCE:g})"
+    )
+
+
+def problems_in(problems: list[Problem], name: str, package: dict[str, Any]) -> bool:
+    """Whether any problem names resource ``name``'s file."""
+    file = _resource_file(package, name)
+    return any(p.file.endswith("/" + file) for p in problems)
 
 
 def _resource_file(package: dict[str, Any], name: str) -> str:
@@ -177,7 +347,9 @@ def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise DataError([Problem(_rel(path), "missing")])
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return strict_yaml_load(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(_rel(path), f"not UTF-8 text ({exc.reason})")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(_rel(path), f"not valid YAML ({exc})")]) from None
 
@@ -202,15 +374,29 @@ def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
 
 
 def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
-    """Checks across rows and files that a table schema cannot express."""
+    """Checks across rows and files that a table schema cannot express.
+
+    They run on whatever could be read: a table that could not be read at all
+    is skipped (its problem is listed already), a missing cell is not checked.
+    """
     problems: list[Problem] = []
+    if "events" not in data.tables:
+        return problems + _fuzzy_and_platform_problems(case, data, params)
     events = data.tables["events"]
     file = _resource_path(case, data, "events")
-    lookup = country_lookup(data.tables["countries"])
+    needed = ["year", "date", "target", "country", "mode"]
+    absent = [c for c in needed if c not in events.columns]
+    if absent:
+        problems.append(
+            Problem(file, f"needs the columns {needed} (missing: {absent})", 1, absent[0])
+        )
+        return problems + _fuzzy_and_platform_problems(case, data, params)
+    lookup = country_lookup(data.tables["countries"]) if "countries" in data.tables else None
     first, last = params["event_years"]
-    for i, row in enumerate(events.itertuples(index=False)):
-        line = i + 2
-        if str(row.country).strip().casefold() not in lookup:
+    for line, row in zip(events.index + 2, events.itertuples(index=False), strict=True):
+        line = int(line)
+        known = lookup is None or pd.isna(row.country)
+        if not known and str(row.country).strip().casefold() not in lookup:
             problems.append(
                 Problem(
                     file,
@@ -219,7 +405,7 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
                     "country",
                 )
             )
-        if not first <= row.year <= last:
+        if not pd.isna(row.year) and not first <= row.year <= last:
             problems.append(
                 Problem(
                     file,
@@ -235,17 +421,24 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
     for i in np.flatnonzero(duplicated.to_numpy()):
         row = events.iloc[i]
         same = (keyed == keyed.iloc[i]).all(axis=1).to_numpy()
-        first_line = int(np.flatnonzero(same)[0]) + 2
+        first_line = int(events.index[np.flatnonzero(same)[0]]) + 2
         problems.append(
             Problem(
                 file,
                 f"duplicate event ({row['year']}, {row['date']}, {row['target']}, {row['mode']}) "
                 f"already on row {first_line}",
-                int(i) + 2,
+                int(events.index[i]) + 2,
                 "target",
             )
         )
     problems += follow_on_problems(events, file)
+    return problems + _fuzzy_and_platform_problems(case, data, params)
+
+
+def _fuzzy_and_platform_problems(
+    case: str, data: CaseData, params: dict[str, Any]
+) -> list[Problem]:
+    problems = []
     if "fuzzy_index" in data.tables and "fuzzy_membership" in data.tables:
         problems += fuzzy_problems(case, data, params)
     if "platform_mau" in data.tables and not data.tables["platform_mau"].empty:
@@ -259,13 +452,19 @@ def follow_on_problems(events: pd.DataFrame, file: str) -> list[Problem]:
     if "follow_on_of" not in events.columns or "event_id" not in events.columns:
         return []
     ids = events["event_id"].astype(str)
-    when = events["year"].astype(str) + "-" + events["date"].fillna("").astype(str)
+    when = pd.Series(
+        [
+            f"{'' if pd.isna(y) else y}-{'' if pd.isna(d) else d}"
+            for y, d in zip(events["year"], events["date"], strict=True)
+        ],
+        index=events.index,
+    )
     by_id = dict(zip(ids, range(len(events)), strict=True))
     problems = []
     for i, first in enumerate(events["follow_on_of"]):
         if pd.isna(first) or first == "":
             continue
-        line = i + 2
+        line = int(events.index[i]) + 2
         j = by_id.get(str(first))
         if j is None:
             message = f"follow_on_of '{first}' is no event_id of this file"
@@ -318,14 +517,16 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
     index = data.tables["fuzzy_index"]
     membership = data.tables["fuzzy_membership"]
     mfile = _resource_path(case, data, "fuzzy_membership")
+    if "sub_code" not in membership.columns or not {"criterion_code", "sub_code"} <= set(
+        index.columns
+    ):
+        return [
+            Problem(mfile, "the fuzzy tables need 'sub_code' (and the index 'criterion_code')")
+        ]
     grades = [c for c in membership.columns if c != "sub_code"]
-    for i, row in enumerate(membership.itertuples(index=False)):
-        values = np.array([getattr(row, g) for g in grades], dtype=float)
-        total = float(np.nansum(values))
-        if abs(total - 1.0) > TOLERANCE:
-            problems.append(
-                Problem(mfile, f"memberships sum to {total:.4g}, not 1", i + 2, "sub_code")
-            )
+    panel = declared_panel_size(data.package, params)
+    for line, degrees in membership_problems(membership, panel):
+        problems.append(Problem(mfile, degrees, line, ", ".join(grades)))
     index_codes = list(index["sub_code"])
     membership_codes = list(membership["sub_code"])
     if index_codes != membership_codes:
@@ -339,9 +540,97 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
             )
         )
     section = params["notebooks"].get("04_fuzzy_evaluation", {})
+    if index[["criterion_code", "sub_code"]].isna().any().any():
+        return problems  # the missing codes are listed; the weights cannot be matched
     problems += weight_problems(index, section, case)
     problems += grade_score_problems(grades, section, case)
     return problems
+
+
+def declared_panel_size(package: dict[str, Any], params: dict[str, Any]) -> int | None:
+    """The expert panel behind the memberships: notebook 04's ``panel_size``, else
+    the ``panel_size`` of the membership resource in datapackage.json."""
+    section = params["notebooks"].get("04_fuzzy_evaluation", {}) or {}
+    size = section.get("panel_size")
+    if size is None:
+        for resource in package["resources"]:
+            if resource.get("name") == "fuzzy_membership":
+                size = resource.get("panel_size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        return size
+    return None
+
+
+def membership_problems(membership: pd.DataFrame, panel: int | None) -> list[tuple[int, str]]:
+    """(row, message) for each membership row whose degrees do not sum to 1.
+
+    A row passes when its sum is within :data:`TOLERANCE` of 1, or, with a
+    declared ``panel`` of experts, when every degree is a whole number of votes
+    out of ``panel`` as written (rounded to the decimals it shows) and the votes
+    add up to the panel.
+    """
+    grades = [c for c in membership.columns if c != "sub_code"]
+    problems = []
+    for line, row in zip(membership.index + 2, membership[grades].to_numpy(float), strict=True):
+        if np.isnan(row).any():
+            continue  # a missing or unreadable degree is listed on its own
+        total = float(row.sum())
+        if abs(total - 1.0) <= TOLERANCE:
+            continue
+        if panel is not None and panel_votes(row, panel) is not None:
+            continue
+        gap = total - 1.0
+        message = (
+            f"membership degrees sum to {total:.10g}, not 1 (off by {gap:+.2g}; "
+            f"the tolerance is {TOLERANCE:g})"
+        )
+        if panel is None:
+            message += (
+                "; if the degrees are vote shares of an expert panel written with few "
+                "decimals, declare `panel_size` (notebook 04's parameter, or the "
+                "resource's panel_size in datapackage.json) and they are read as whole votes"
+            )
+        else:
+            message += f", and they are not whole votes of the declared panel of {panel}"
+        problems.append((int(line), message))
+    return problems
+
+
+def panel_votes(degrees: np.ndarray, panel: int) -> np.ndarray | None:
+    """The votes out of ``panel`` that ``degrees`` round from, or None.
+
+    Each degree must lie within half a unit of its last written decimal of
+    ``votes / panel``; the votes must add up to ``panel``.
+    """
+    votes = np.rint(degrees * panel)
+    slack = np.array([0.5 * 10.0 ** -_decimals(float(d)) for d in degrees]) + 1e-12
+    if (votes < 0).any() or votes.sum() != panel:
+        return None
+    if (np.abs(degrees - votes / panel) > slack).any():
+        return None
+    return votes.astype(int)
+
+
+def _decimals(value: float) -> int:
+    """Decimals ``value`` is written with in its shortest form (0.0833 -> 4)."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        mantissa, _, exponent = text.lower().partition("e")
+        places = len(mantissa.partition(".")[2].rstrip("0"))
+        return max(places - int(exponent), 0)
+    return len(text.partition(".")[2].rstrip("0"))
+
+
+def panel_rounded_rows(membership: pd.DataFrame, panel: int | None) -> list[int]:
+    """Positions of the rows read as whole votes of the panel (their sum is off 1)."""
+    if panel is None:
+        return []
+    grades = [c for c in membership.columns if c != "sub_code"]
+    rows = []
+    for i, row in enumerate(membership[grades].to_numpy(float)):
+        if abs(float(row.sum()) - 1.0) > TOLERANCE and panel_votes(row, panel) is not None:
+            rows.append(i)
+    return rows
 
 
 def grade_score_problems(grades: list[str], section: dict[str, Any], case: str) -> list[Problem]:
@@ -473,7 +762,8 @@ def validate_case(case: str) -> str:
     if problems:
         raise DataError(list(dict.fromkeys(problems)))
     assert data is not None
-    return ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+    summary = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+    return "; ".join([summary, *data.notes])
 
 
 TODO = "TODO"

@@ -48,6 +48,7 @@ import pandas as pd
 import yaml
 
 from ecomcase.errors import DataError, ParamsError, Problem
+from ecomcase.fileio import strict_yaml_load
 
 COLUMNS = [
     "id",
@@ -110,7 +111,7 @@ def load_claims(path: Path, documents: set[str] | None = None) -> list[dict[str,
     if not path.is_file():
         return []
     try:
-        claims = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        claims = strict_yaml_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         raise DataError([Problem(str(path), f"not valid YAML ({exc})")]) from None
     if not isinstance(claims, list):
