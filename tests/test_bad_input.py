@@ -38,7 +38,7 @@ def test_case_name_that_is_a_path(project):
 
 def test_malformed_params(project):
     (project / "params" / "alibaba.yaml").write_text("case: alibaba\ncompany: [unclosed\n")
-    _assert_fails(project, r"params/alibaba.yaml, line \d+: not valid YAML")
+    _assert_fails(project, r"params/alibaba.yaml: line \d+: not valid YAML")
 
 
 def test_misspelled_top_level_key(project):
@@ -109,7 +109,7 @@ def test_wrong_type_and_negative_amount(project):
     bad_year = ",".join(["20x4", *fields[1:]])
     _edit(project / EVENTS, text, bad_year)
     _assert_fails(
-        project, rf"events.csv, row {line}, field 'year': value '20x4' is not of the expected type"
+        project, rf"events.csv, row {line}, field 'year': value '20x4' is not a whole number"
     )
 
 

@@ -109,3 +109,35 @@ def _strict_loader() -> type:
             return super().construct_mapping(node, deep=deep)
 
     return StrictLoader
+
+
+def yaml_error_text(exc: Exception) -> tuple[int | None, str]:
+    """(line, what is wrong) of a YAML error, without PyYAML's snippet of the file."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context and "duplicated key" not in problem else problem
+    return (mark.line + 1 if mark is not None else None), f"not valid YAML ({text})"
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A YAML file read strictly (UTF-8, no duplicated keys); raises ``ValueError``
+    with the line and what is wrong (``line`` attribute, None when unknown)."""
+    import yaml
+
+    try:
+        return strict_yaml_load(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        error = ValueError(
+            f"byte 0x{exc.object[exc.start:exc.start + 1].hex()} is not UTF-8: re-save the "
+            "file as UTF-8 (the editor's 'Save with encoding' or `iconv -f WINDOWS-1252 "
+            "-t UTF-8`)"
+        )
+        error.line = line  # type: ignore[attr-defined]
+        raise error from None
+    except yaml.YAMLError as exc:
+        line, text = yaml_error_text(exc)
+        error = ValueError(text)
+        error.line = line  # type: ignore[attr-defined]
+        raise error from None

@@ -31,11 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths, known_cases
 from ecomcase.errors import CaseError, ParamsError
-from ecomcase.fileio import strict_yaml_load
+from ecomcase.fileio import read_yaml_file
 
 
 @dataclass(frozen=True)
@@ -125,13 +123,11 @@ def load_params(case: str, *, check_sections: bool = True) -> dict[str, Any]:
             "create one with `make new-company NAME=<case>`)"
         )
     try:
-        raw = strict_yaml_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise ParamsError(
-            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
+        raw = read_yaml_file(path)
+    except ValueError as exc:
+        line = getattr(exc, "line", None)
+        listed = f"line {line}: {exc}" if line else str(exc)
+        raise ParamsError(f"{path}, {listed}", [listed]) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values at the top level")
     return validate_params(raw, path, check_sections)
@@ -215,6 +211,8 @@ class Allowed:
     def describe(self) -> str:
         """The rule in words, as docs and messages show it."""
         kind = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in _as_tuple(self.type))
+        if self.type == _NUMBER:
+            kind = "number"
         if self.choices:
             return f"{kind}, one of: {', '.join(map(str, self.choices))}"
         if self.minimum is not None and self.maximum is not None:

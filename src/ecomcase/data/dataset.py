@@ -19,13 +19,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import PROJ_ROOT, case_paths
 from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
-from ecomcase.fileio import strict_yaml_load
+from ecomcase.fileio import read_yaml_file
 from ecomcase.fuzzy.core import TOLERANCE
 from ecomcase.report.claims import load_claims
 from ecomcase.strategy.frameworks import framework_problems
@@ -190,16 +189,23 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
         report = frictionless.Resource(descriptor, basepath=str(raw)).validate()
     except frictionless.FrictionlessException as exc:
         return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
-    flagged = set()
-    for task in report.tasks:
-        for error in task.errors:
-            row = getattr(error, "row_number", None)
-            field_name = getattr(error, "field_name", None)
-            problems.append(Problem(file, _frictionless_message(error), row, field_name))
-            flagged.add((row, field_name))
     parsed = parse_csv(text, fields, file)
-    # frictionless already named these cells; add what only the strict reading finds
-    problems += [p for p in parsed.problems if (p.row, p.field) not in flagged]
+    # the strict reading's message is the more precise one for a cell both flag
+    strict = {(p.row, p.field) for p in parsed.problems}
+    errors = [e for task in report.tasks for e in task.errors]
+    # a row with too many or too few cells: its other errors are that shift's echoes
+    shifted = {
+        getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
+    }
+    for error in errors:
+        row = getattr(error, "row_number", None)
+        field_name = getattr(error, "field_name", None) or None
+        if (row, field_name) in strict:
+            continue
+        if row in shifted and error.type not in ("extra-cell", "missing-cell"):
+            continue
+        problems.append(Problem(file, _frictionless_message(error), row, field_name))
+    problems += [p for p in parsed.problems if p.row not in shifted]
     names = [f["name"] for f in fields]
     if parsed.columns != names:
         if not any(p.row == 1 or p.row is None for p in problems):
@@ -233,6 +239,13 @@ def _frictionless_message(error: Any) -> str:
         return f"value {cell!r} breaks a constraint ({error.note})"
     if kind in ("missing-label", "blank-label", "incorrect-label", "extra-label"):
         return f"header problem: {error.note or error.message}"
+    if kind == "extra-cell":
+        return (
+            f"the row has more cells than the header (extra value {cell!r}): text holding "
+            "a comma needs double quotes around it"
+        )
+    if kind == "missing-cell":
+        return "the row has fewer cells than the header (a missing comma or a line break?)"
     if kind == "primary-key":
         return f"duplicate key ({error.note})"
     if kind == "unique-error":
@@ -303,9 +316,15 @@ def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     data = CaseData(tables, documents, package)
     problems += domain_problems(case, data, params)
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted_problems(problems))
     read_panel_votes(case, data, params)
     return data
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by file and then row (problems of the whole file first)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.row or 0))
 
 
 def read_panel_votes(case: str, data: CaseData, params: dict[str, Any]) -> None:
@@ -347,11 +366,9 @@ def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise DataError([Problem(_rel(path), "missing")])
     try:
-        return strict_yaml_load(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(_rel(path), f"not UTF-8 text ({exc.reason})")]) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(_rel(path), f"not valid YAML ({exc})")]) from None
+        return read_yaml_file(path)
+    except ValueError as exc:
+        raise DataError([Problem(_rel(path), str(exc), getattr(exc, "line", None))]) from None
 
 
 def _resource_path(case: str, data: CaseData, name: str) -> str:
@@ -760,7 +777,7 @@ def validate_case(case: str) -> str:
             problems += exc.problems
     problems += todo_problems(case)
     if problems:
-        raise DataError(list(dict.fromkeys(problems)))
+        raise DataError(sorted_problems(problems))
     assert data is not None
     summary = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
     return "; ".join([summary, *data.notes])
@@ -781,7 +798,9 @@ def todo_problems(case: str) -> list[Problem]:
     for path in files:
         if not path.is_file():
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        # an undecodable byte is reported by the file's own check; the search goes on
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
             content = line.split("#", 1)[0] if path.suffix in {".yaml", ".yml"} else line
             if TODO in content:
                 text = content.strip().strip(",")

@@ -56,7 +56,8 @@ def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         start = data.rfind(b"\n", 0, exc.start) + 1
-        column = _column_at(data[start : exc.start].decode("utf-8", "replace"))
+        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        column = _column_at(data[start : exc.start].decode("utf-8", "replace"), header)
         sample = data[exc.start : exc.start + 1].hex()
         command = f"iconv -f WINDOWS-1252 -t UTF-8 {file} > fixed.csv"
         return None, [
@@ -73,13 +74,15 @@ def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def _column_at(prefix: str) -> str | None:
-    """The 1-based column a line's prefix ends in, as 'column N' (the header is unknown here)."""
+def _column_at(prefix: str, header: str) -> str | None:
+    """The field a line's ``prefix`` ends in: the header's name for that column."""
     try:
         cells = next(csv.reader([prefix]), [""])
+        names = next(csv.reader([header]), [])
     except csv.Error:
         return None
-    return f"column {max(len(cells), 1)}"
+    position = max(len(cells), 1)
+    return names[position - 1] if position <= len(names) else f"column {position}"
 
 
 @dataclass
