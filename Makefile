@@ -24,8 +24,8 @@ PARAMS_FILE := params/$(CASE).yaml
 PARAMS_STAMP := $(BUILD)/params/.split
 # `make validate`'s check, passed: the gate before any notebook runs.
 VALIDATED := $(BUILD)/validated
-# Generated from the case's datapackage.json: RAW_INPUTS (every declared file, each
-# with a rule that fails when it is missing) and PROCESSED_OUTPUTS (notebook 01's files).
+# Generated from the case's datapackage.json: RAW_INPUTS (every declared file; a missing
+# one stops make with its name) and PROCESSED_OUTPUTS (notebook 01's files).
 INPUTS_MK := $(BUILD)/inputs.mk
 nb_params = $(BUILD)/params/$(1).json
 executed = $(EXECUTED)/$(1).ipynb
@@ -35,6 +35,10 @@ executed = $(EXECUTED)/$(1).ipynb
 # Only the goals that build a case read (and, when stale, regenerate) the inputs file.
 ifneq ($(filter all check-page reports/%,$(MAKECMDGOALS)),)
 -include $(INPUTS_MK)
+endif
+MISSING_INPUTS := $(filter-out $(wildcard $(RAW_INPUTS)),$(RAW_INPUTS))
+ifneq ($(MISSING_INPUTS),)
+$(error $(MISSING_INPUTS): missing, but $(RAW_DIR)/datapackage.json declares it; restore it (git checkout -- FILE) or remove its resource; `make validate CASE=$(CASE)` lists every problem)
 endif
 MISSING_PROCESSED := $(filter-out $(wildcard $(PROCESSED_OUTPUTS)),$(PROCESSED_OUTPUTS))
 
