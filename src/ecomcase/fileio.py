@@ -9,6 +9,7 @@ temporary file, so a report copied to a shared folder or a web server is readabl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -83,10 +84,14 @@ def strict_yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=_strict_loader())
 
 
+@functools.cache
 def _strict_loader() -> type:
     import yaml
 
-    class StrictLoader(yaml.SafeLoader):
+    # libyaml's parser when PyYAML was built with it (several times faster)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node, deep=False):  # type: ignore[override]
             seen: dict[Any, Any] = {}
             for key_node, _ in node.value:

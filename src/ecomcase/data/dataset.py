@@ -11,6 +11,7 @@ the header being line 1) and field.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -179,26 +180,20 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
         return _Read(None, problems)
     fields = resource["schema"]["fields"]
     try:
-        descriptor = {**resource, "encoding": "utf-8"}
-        report = frictionless.Resource(descriptor, basepath=str(raw)).validate()
+        errors = _schema_errors(str(path), text, json.dumps(resource, sort_keys=True))
     except frictionless.FrictionlessException as exc:
         return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
     parsed = parse_csv(text, fields, file)
     # the strict reading's message is the more precise one for a cell both flag
     strict = {(p.row, p.field) for p in parsed.problems}
-    errors = [e for task in report.tasks for e in task.errors]
     # a row with too many or too few cells: its other errors are that shift's echoes
-    shifted = {
-        getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
-    }
-    for error in errors:
-        row = getattr(error, "row_number", None)
-        field_name = getattr(error, "field_name", None) or None
+    shifted = {row for kind, row, _, _ in errors if kind in ("extra-cell", "missing-cell")}
+    for kind, row, field_name, message in errors:
         if (row, field_name) in strict:
             continue
-        if row in shifted and error.type not in ("extra-cell", "missing-cell"):
+        if row in shifted and kind not in ("extra-cell", "missing-cell"):
             continue
-        problems.append(Problem(file, _frictionless_message(error), row, field_name))
+        problems.append(Problem(file, message, row, field_name))
     problems += [p for p in parsed.problems if p.row not in shifted]
     names = [f["name"] for f in fields]
     if parsed.columns != names:
@@ -213,6 +208,32 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
         return _Read(_read_table(case, resource), [])
     except (ValueError, pd.errors.ParserError) as exc:  # a reading the checks above missed
         return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_errors(
+    path: str, text: str, descriptor: str
+) -> tuple[tuple[str, int | None, str | None, str], ...]:
+    """Frictionless's (type, row, field, message) for a file of content ``text``.
+
+    Cached by content and resource: validating a case again in one process (a
+    notebook after validate, the tests) checks only the files that changed.
+    """
+    import frictionless
+
+    resource = {**json.loads(descriptor), "encoding": "utf-8"}
+    basepath = str(Path(path).parent)
+    report = frictionless.Resource(resource, basepath=basepath).validate()
+    return tuple(
+        (
+            error.type,
+            getattr(error, "row_number", None),
+            getattr(error, "field_name", None) or None,
+            _frictionless_message(error),
+        )
+        for task in report.tasks
+        for error in task.errors
+    )
 
 
 def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
