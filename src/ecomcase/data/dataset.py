@@ -559,8 +559,8 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
     panel = declared_panel_size(data.package, params)
     for line, degrees in membership_problems(membership, panel):
         problems.append(Problem(mfile, degrees, line, ", ".join(grades)))
-    index_codes = list(index["sub_code"])
-    membership_codes = list(membership["sub_code"])
+    index_codes = _codes(index["sub_code"])
+    membership_codes = _codes(membership["sub_code"])
     if index_codes != membership_codes:
         problems.append(
             Problem(
@@ -577,6 +577,11 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
     problems += weight_problems(index, section, case)
     problems += grade_score_problems(grades, section, case)
     return problems
+
+
+def _codes(column: pd.Series) -> list[str | None]:
+    """A code column as plain values, a missing code as None."""
+    return [None if pd.isna(code) else str(code) for code in column]
 
 
 def declared_panel_size(package: dict[str, Any], params: dict[str, Any]) -> int | None:
