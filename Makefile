@@ -110,6 +110,10 @@ test: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests tools
 	$(PY) -m pytest
 
+## fuzz: the validator's property test with 10,000 malformed inputs (make test runs 2,000)
+fuzz: $(VENV_STAMP)
+	ECOMCASE_FUZZ_EXAMPLES=10000 $(PY) -m pytest tests/test_validate_fuzz.py -q -s
+
 ## lint: ruff on src/ and tests/
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests

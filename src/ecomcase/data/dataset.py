@@ -12,6 +12,7 @@ the header being line 1) and field.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -168,19 +169,30 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
     cannot be read as its type is missing (and its problem listed), so checks
     across files still run on the rest.
     """
-    import frictionless
-
     raw = case_paths(case).raw
     path = raw / resource["path"]
     file = _rel(path)
     if not path.is_file():
         return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
-    text, problems = decode_csv(path.read_bytes(), file)
+    read = _read_content(str(path), file, path.read_bytes(), json.dumps(resource, sort_keys=True))
+    # the cached table is shared: each caller gets its own copy to change
+    return _Read(None if read.table is None else read.table.copy(), list(read.problems))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_content(path_text: str, file: str, data: bytes, descriptor: str) -> _Read:
+    """:func:`_read_resource` for one content of one file (cached: validate and
+    notebook 01, or a test validating many variants, read an unchanged file once)."""
+    import frictionless
+
+    path = Path(path_text)
+    resource = json.loads(descriptor)
+    text, problems = decode_csv(data, file)
     if text is None:
         return _Read(None, problems)
     fields = resource["schema"]["fields"]
     try:
-        errors = _schema_errors(str(path), text, json.dumps(resource, sort_keys=True))
+        errors = _schema_errors(str(path), text, descriptor)
     except frictionless.FrictionlessException as exc:
         return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
     parsed = parse_csv(text, fields, file)
@@ -205,19 +217,16 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
     if problems:
         return _Read(parsed.frame(fields), problems)
     try:
-        return _Read(_read_table(case, resource), [])
+        return _Read(_read_table(io.StringIO(text), fields), [])
     except (ValueError, pd.errors.ParserError) as exc:  # a reading the checks above missed
         return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
 
 
-@functools.lru_cache(maxsize=64)
 def _schema_errors(
     path: str, text: str, descriptor: str
 ) -> tuple[tuple[str, int | None, str | None, str], ...]:
     """Frictionless's (type, row, field, message) for a file of content ``text``.
 
-    Cached by content and resource: validating a case again in one process (a
-    notebook after validate, the tests) checks only the files that changed.
     """
     import frictionless
 
@@ -271,11 +280,9 @@ def _frictionless_message(error: Any) -> str:
     return error.message
 
 
-def _read_table(case: str, resource: dict[str, Any]) -> pd.DataFrame:
-    path = case_paths(case).raw / resource["path"]
-    fields = resource["schema"]["fields"]
+def _read_table(source: Path | io.StringIO, fields: list[dict[str, Any]]) -> pd.DataFrame:
     dtypes = {f["name"]: pandas_dtype(f.get("type", "string")) for f in fields}
-    table = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    table = pd.read_csv(source, dtype=dtypes, keep_default_na=False, na_values=[""])
     return table
 
 
