@@ -118,11 +118,11 @@ fuzz: $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests
 
-## lock: re-resolve requirements.lock from pyproject.toml (uv) and rewrite environment.yml
+## lock: re-resolve requirements.lock for Python 3.11-3.13 (uv --universal) and rewrite environment.yml
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line -o $(LOCK)
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--no-header --annotation-style line -o $(LOCK)
 	$(PYTHON) tools/environment_from_lock.py
 
 ## lab: JupyterLab on the project's venv
