@@ -125,9 +125,14 @@ lock:
 		--no-header --annotation-style line -o $(LOCK)
 	$(PYTHON) tools/environment_from_lock.py
 
-## lab: JupyterLab on the project's venv
+## lab: JupyterLab on the project's venv (as root too, as in most containers: with --allow-root)
 lab: $(VENV_STAMP)
-	ECOMCASE_CASE=$(CASE) $(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "[ecomcase] running as root (a container or CI?): starting JupyterLab with --allow-root;" \
+			"its token is all that stands between the port and a root shell" >&2; \
+		allow_root=--allow-root; \
+	fi; \
+	ECOMCASE_CASE=$(CASE) exec $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS) $$allow_root
 
 ## clean: remove generated files (reports/, data/processed/); never data/raw/
 clean:

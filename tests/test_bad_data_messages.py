@@ -271,3 +271,13 @@ def test_validate_errors_are_the_package_errors(in_process):
         from ecomcase.data.dataset import validate_case
 
         validate_case("alibaba")
+
+
+def test_docs_list_every_parameter_as_validate_checks_it():
+    from ecomcase.build.params import parameter_reference
+
+    docs = (Path(__file__).parents[1] / "docs/adapting.md").read_text()
+    block = docs.split("<!-- parameter-reference:start -->\n")[1].split(
+        "<!-- parameter-reference:end -->"
+    )[0]
+    assert block == parameter_reference()

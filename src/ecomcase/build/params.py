@@ -351,4 +351,22 @@ def document_citations(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {doc["id"]: doc for doc in params["documents"]}
 
 
+
+
+
+def parameter_reference() -> str:
+    """Every notebook parameter with its default and what validate allows, as a
+    Markdown table (docs/adapting.md holds it; a test keeps the two equal)."""
+    rows = ["| notebook | parameter | default | allowed (checked by `make validate`) |",
+            "| --- | --- | --- | --- |"]
+    for notebook, rules in NOTEBOOK_PARAMETERS.items():
+        declared = declared_parameters(notebook)
+        for name, rule in rules.items():
+            allowed = rule.describe()
+            if declared[name] is None:
+                allowed += "; or None (the notebook's fallback)"
+            if name == "coding":
+                allowed += "; each switch one of its options (docs: Coding rules)"
+            rows.append(f"| {notebook} | `{name}` | `{declared[name]!r}` | {allowed} |")
+    return "\n".join(rows) + "\n"
 __all__ = ["load_params", "notebook_parameters", "declared_parameters", "document_citations"]
