@@ -281,3 +281,26 @@ def test_docs_list_every_parameter_as_validate_checks_it():
         "<!-- parameter-reference:end -->"
     )[0]
     assert block == parameter_reference()
+
+
+def test_a_flawed_params_file_hides_no_cross_file_problem(in_process):
+    """An unknown key and a bad operator in the params; the data are still checked
+    against the params' sound parts (years, weights), so one run lists all."""
+    _edit(in_process / PARAMS, "figure_dpi:", "figure_dip:")
+    _edit(in_process / PARAMS, "operator: weighted_average", "operator: Zadeh")
+    _edit(in_process / PARAMS, "A4: 0.15}", "A4: 0.25}")
+    _edit(in_process / EVENTS, ",Auctiva,United States,", ",Auctiva,Atlantis,")
+    problems = "\n".join(_problems())
+    assert "unknown key 'figure_dip'" in problems
+    assert "operator 'Zadeh' is not allowed" in problems
+    assert "criterion weights sum to 1.1, not 1" in problems
+    assert "unknown country 'Atlantis'" in problems
+
+
+def test_weights_that_are_no_numbers_are_named(in_process):
+    _edit(in_process / PARAMS, "A4: 0.15}", "A4: high}")
+    problems = _problems()
+    assert any(
+        "field 'notebooks.04_fuzzy_evaluation.criterion_weights': weights must be numbers" in p
+        for p in problems
+    ), problems

@@ -137,6 +137,7 @@ def validate_params(
     raw: dict[str, Any], path: Path, check_sections: bool = True
 ) -> dict[str, Any]:
     problems: list[str] = []
+    mistyped: set[str] = set()
     for key in raw:
         if key not in TOP_LEVEL:
             problems.append(f"unknown key '{key}' (expected one of: {', '.join(TOP_LEVEL)})")
@@ -151,8 +152,11 @@ def validate_params(
         if not _check_type(value, spec.type):
             expected = " or ".join(t.__name__ for t in _as_tuple(spec.type))
             problems.append(f"key '{key}' should be {expected}, got {_type_name(value)} {value!r}")
+            value = spec.default  # the values of the other keys are still checked
+            mistyped.add(key)
         params[key] = value
-    if not problems:
+    required = [key for key, spec in TOP_LEVEL.items() if spec.required]
+    if all(key in raw and key not in mistyped for key in required):
         problems += _check_values(params, path, check_sections)
     if problems:
         raise ParamsError(f"{path}: " + "; ".join(problems), problems)

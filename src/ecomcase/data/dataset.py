@@ -708,6 +708,25 @@ def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> 
     sub_weights = section.get("sub_weights")
     if criterion_weights is None and sub_weights is None:
         return problems
+    for key, weights in [("criterion_weights", criterion_weights), ("sub_weights", sub_weights)]:
+        if weights is None:
+            continue
+        bad = {
+            code: weight
+            for code, weight in weights.items()
+            if isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not 0 <= weight <= 1
+        }
+        if bad:
+            return problems + [
+                Problem(
+                    where,
+                    f"weights must be numbers from 0 to 1; not so: {bad}",
+                    None,
+                    f"notebooks.04_fuzzy_evaluation.{key}",
+                )
+            ]
     if set(criterion_weights or {}) != set(criteria):
         problems.append(
             Problem(
@@ -792,9 +811,11 @@ def validate_case(case: str) -> str:
         prefix = f"{paths.params_file}: "
         problems += [Problem(where, p.removeprefix(prefix)) for p in exc.problems]
     data = None
-    if params is not None:
+    # with a flawed params file, the data are still checked against what in it is sound
+    checked_against = params if params is not None else usable_params(case)
+    if checked_against is not None:
         try:
-            data = load_case(case, params)
+            data = load_case(case, checked_against)
         except DataError as exc:
             problems += exc.problems
     else:
@@ -808,6 +829,47 @@ def validate_case(case: str) -> str:
     assert data is not None
     summary = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
     return "; ".join([summary, *data.notes])
+
+
+def usable_params(case: str) -> dict[str, Any] | None:
+    """What a params file with problems of its own (listed already) can still tell
+    the data checks: its event years, documents and every notebook parameter that
+    passes its own check. None when the file gives no usable event years."""
+    from ecomcase.build.params import NOTEBOOK_PARAMETERS
+
+    try:
+        raw = read_yaml_file(case_paths(case).params_file)
+    except (ValueError, OSError):
+        return None
+    if not isinstance(raw, dict):
+        return None
+    years = raw.get("event_years")
+    if not (
+        isinstance(years, list)
+        and len(years) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        return None
+    documents = raw.get("documents") if isinstance(raw.get("documents"), list) else []
+    notebooks = raw.get("notebooks") if isinstance(raw.get("notebooks"), dict) else {}
+    sections = {}
+    for notebook, section in notebooks.items():
+        rules = NOTEBOOK_PARAMETERS.get(notebook)
+        if rules is None or not isinstance(section, dict):
+            continue
+        sections[notebook] = {
+            key: value
+            for key, value in section.items()
+            if key in rules and value is not None and rules[key].problem(value) is None
+        }
+    company = raw.get("company")
+    return {
+        "case": case,
+        "company": company if isinstance(company, str) else "",
+        "event_years": years,
+        "documents": [d for d in documents if isinstance(d, dict) and isinstance(d.get("id"), str)],
+        "notebooks": sections,
+    }
 
 
 TODO = "TODO"
