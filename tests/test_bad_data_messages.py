@@ -65,6 +65,8 @@ def _set_cell(project: Path, target: str, field: str, value: str) -> int:
         ("year", "２０１４", r"value '２０１４' has full-width characters .* retype it as '2014'"),
         ("amount_usd_m", "１２.５", r"value '１２.５' has full-width characters .* retype it as '12.5'"),
         ("year", "2014.0", r"value '2014.0' is not a whole number"),
+        ("year", "9" * 40, r"value '9{40}' is too large for a whole number"),
+        ("amount_usd_m", "1e309", r"value '1e309' is too large to be a number"),
         ("investor", "alibaba_xyz", r"value 'alibaba_xyz' breaks a constraint .*pattern"),
         ("investor", "xyz_alibaba", r"value 'xyz_alibaba' breaks a constraint .*pattern"),
     ],

@@ -218,7 +218,7 @@ def _read_content(path_text: str, file: str, data: bytes, descriptor: str) -> _R
         return _Read(parsed.frame(fields), problems)
     try:
         return _Read(_read_table(io.StringIO(text), fields), [])
-    except (ValueError, pd.errors.ParserError) as exc:  # a reading the checks above missed
+    except (ValueError, OverflowError, pd.errors.ParserError) as exc:  # what the checks missed
         return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
 
 

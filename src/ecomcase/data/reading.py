@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,11 +153,17 @@ def parse_cell(text: str, spec: dict[str, Any]) -> tuple[Any, str | None]:
     kind = spec.get("type", "string")
     if kind == "integer":
         if _INTEGER.fullmatch(text.strip()):
-            return int(text), None
+            value = int(text)
+            if abs(value) >= 2**63:
+                return None, f"value {text!r} is too large for a whole number of this table"
+            return value, None
         return None, _number_problem(text, "a whole number")
     if kind == "number":
         if _NUMBER.fullmatch(text.strip()):
-            return float(text), None
+            value = float(text)
+            if not math.isfinite(value):
+                return None, f"value {text!r} is too large to be a number"
+            return value, None
         return None, _number_problem(text, "a number")
     if kind == "boolean":
         if text in TRUE_VALUES:
