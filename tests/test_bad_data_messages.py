@@ -116,7 +116,7 @@ def test_duplicated_key_in_params_names_both_lines(in_process):
     line = _line_of(in_process / PARAMS, "figure_dpi: 300")
     problems = _problems()
     assert problems == [
-        f"{PARAMS}: line {line}: not valid YAML (duplicated key 'figure_dpi' "
+        f"{PARAMS}, line {line}: not valid YAML (duplicated key 'figure_dpi' "
         f"(first on line {line - 1}; the second would silently replace it))"
     ]
 
@@ -141,26 +141,27 @@ def test_comments_only_claims_are_empty_not_an_error(in_process):
     ("old", "new", "message"),
     [
         ("operator: weighted_average", "operator: Zadeh",
-         r"operator 'Zadeh' is not allowed: text, one of: weighted_average, zadeh"),
-        ("operator: weighted_average", "operator: foo", r"operator 'foo' is not allowed"),
+         r"operator': 'Zadeh' is not allowed: text, one of: weighted_average, zadeh"),
+        ("operator: weighted_average", "operator: foo", r"operator': 'foo' is not allowed"),
         ("operator: weighted_average", "operator: weighted_average\n    interval_level: 95",
-         r"interval_level 95 is out of range: number in \(0, 1\) \(a fraction, not a "
+         r"interval_level': 95 is out of range: number in \(0, 1\) \(a fraction, not a "
          r"percentage: 0.95\?\)"),
         ("operator: weighted_average", "operator: weighted_average\n    mc_draws: 0",
-         r"mc_draws 0 is out of range: integer >= 1"),
+         r"mc_draws': 0 is out of range: integer >= 1"),
         ("operator: weighted_average", "operator: weighted_average\n    perturbation: .nan",
-         r"perturbation should be a finite number"),
+         r"perturbation': should be a finite number"),
         ("status: completed", "status: closed",
-         r"coding.status: 'closed' is not one of \['completed', 'announced'\]"),
+         r"coding.status': 'closed' is not one of \['completed', 'announced'\]"),
         ("acquisition_mode: holding_ma", "acquisition_mode: holding_ma\n    alpha: 1.5",
-         r"alpha 1.5 is out of range"),
+         r"alpha': 1.5 is out of range"),
     ],
 )
 def test_parameter_values_are_checked_by_validate(in_process, old, new, message):
     _edit(in_process / PARAMS, old, new)
     problems = _problems()
     assert len(problems) == 1, problems
-    assert re.search(rf"^{re.escape(PARAMS)}: notebooks\.\d\d_\w+\.{message}", problems[0]), problems
+    expected = rf"^{re.escape(PARAMS)}, field 'notebooks\.\d\d_\w+\.{message}"
+    assert re.search(expected, problems[0]), problems
 
 
 def test_every_notebook_parameter_declares_its_allowed_values():
@@ -294,7 +295,7 @@ def test_a_flawed_params_file_hides_no_cross_file_problem(in_process):
     _edit(in_process / EVENTS, ",Auctiva,United States,", ",Auctiva,Atlantis,")
     problems = "\n".join(_problems())
     assert "unknown key 'figure_dip'" in problems
-    assert "operator 'Zadeh' is not allowed" in problems
+    assert "operator': 'Zadeh' is not allowed" in problems
     assert "criterion weights sum to 1.1, not 1" in problems
     assert "unknown country 'Atlantis'" in problems
 

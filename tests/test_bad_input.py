@@ -38,7 +38,7 @@ def test_case_name_that_is_a_path(project):
 
 def test_malformed_params(project):
     (project / "params" / "alibaba.yaml").write_text("case: alibaba\ncompany: [unclosed\n")
-    _assert_fails(project, r"params/alibaba.yaml: line \d+: not valid YAML")
+    _assert_fails(project, r"params/alibaba.yaml, line \d+: not valid YAML")
 
 
 def test_misspelled_top_level_key(project):
@@ -55,7 +55,11 @@ def test_misspelled_notebook_parameter(project):
 
 def test_parameter_of_wrong_type(project):
     _edit(project / "params" / "alibaba.yaml", "operator: weighted_average", "operator: 3")
-    _assert_fails(project, r"04_fuzzy_evaluation.operator should be text, one of: weighted_average")
+    _assert_fails(
+        project,
+        r"params/alibaba.yaml, field 'notebooks.04_fuzzy_evaluation.operator': should be text, "
+        r"one of: weighted_average",
+    )
 
 
 def test_params_error_also_stops_make_before_any_notebook(project):

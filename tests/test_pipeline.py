@@ -362,7 +362,7 @@ def test_invalid_parameter_stops_make_before_any_notebook(built):
         result = run_make(built, "all")
         assert result.returncode == 2, result.stderr
         # every problem in one run: the parameter's and the data's against it
-        assert "operator 'Zadeh' is not allowed" in result.stderr
+        assert "operator': 'Zadeh' is not allowed" in result.stderr
         assert "year 2010 is outside the case's event_years 2011-2021" in result.stderr
         assert "running" not in result.stderr
         assert _notebook_times(built) == before

@@ -809,7 +809,7 @@ def validate_case(case: str) -> str:
     except ParamsError as exc:
         where = _rel(paths.params_file)
         prefix = f"{paths.params_file}: "
-        problems += [Problem(where, p.removeprefix(prefix)) for p in exc.problems]
+        problems += [params_problem(where, p.removeprefix(prefix)) for p in exc.problems]
     data = None
     # with a flawed params file, the data are still checked against what in it is sound
     checked_against = params if params is not None else usable_params(case)
@@ -829,6 +829,18 @@ def validate_case(case: str) -> str:
     assert data is not None
     summary = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
     return "; ".join([summary, *data.notes])
+
+
+def params_problem(file: str, text: str) -> Problem:
+    """A params problem with its key as the field ('notebooks.04_x.operator ...') and
+    its line as the row ('line 12: ...'), when the text names them."""
+    line = re.match(r"line (\d+): (.*)", text, re.S)
+    if line:
+        return Problem(file, line.group(2), int(line.group(1)))
+    key = re.match(r"(notebooks\.\w+\.\w+(?:\.\w+)?):? (.*)", text, re.S)
+    if key:
+        return Problem(file, key.group(2), None, key.group(1))
+    return Problem(file, text)
 
 
 def usable_params(case: str) -> dict[str, Any] | None:
