@@ -19,13 +19,28 @@ REPORTS := reports/$(CASE)
 BUILD := $(REPORTS)/.build
 EXECUTED := $(REPORTS)/notebooks
 SRC := $(shell find src/ecomcase -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
-RAW := $(shell find data/raw/$(CASE) -type f 2>/dev/null)
+RAW_DIR := data/raw/$(CASE)
 PARAMS_FILE := params/$(CASE).yaml
 PARAMS_STAMP := $(BUILD)/params/.split
+# `make validate`'s check, passed: the gate before any notebook runs.
+VALIDATED := $(BUILD)/validated
+# Generated from the case's datapackage.json: RAW_INPUTS (every declared file; a missing
+# one stops make with its name) and PROCESSED_OUTPUTS (notebook 01's files).
+INPUTS_MK := $(BUILD)/inputs.mk
 nb_params = $(BUILD)/params/$(1).json
 executed = $(EXECUTED)/$(1).ipynb
 
-.PHONY: help all test lab clean validate verify check-page new-company bench lint lock
+.PHONY: help all test lab clean validate verify check-page new-company bench lint lock fuzz FORCE
+
+# Only the goals that build a case read (and, when stale, regenerate) the inputs file.
+ifneq ($(filter all check-page reports/%,$(MAKECMDGOALS)),)
+-include $(INPUTS_MK)
+endif
+MISSING_INPUTS := $(filter-out $(wildcard $(RAW_INPUTS)),$(RAW_INPUTS))
+ifneq ($(MISSING_INPUTS),)
+$(error $(MISSING_INPUTS): missing, but $(RAW_DIR)/datapackage.json declares it; restore it (git checkout -- FILE) or remove its resource; `make validate CASE=$(CASE)` lists every problem)
+endif
+MISSING_PROCESSED := $(filter-out $(wildcard $(PROCESSED_OUTPUTS)),$(PROCESSED_OUTPUTS))
 
 ## help: list the targets (default)
 help:
@@ -48,20 +63,34 @@ all: $(REPORTS)/index.html
 $(PARAMS_FILE): | $(VENV_STAMP)
 	@$(PY) -m ecomcase params --case $(CASE)
 
+# A missing datapackage.json: validate says what is missing and stops.
+$(RAW_DIR)/datapackage.json: | $(VENV_STAMP)
+	@$(PY) -m ecomcase validate --case $(CASE)
+
+$(INPUTS_MK): $(RAW_DIR)/datapackage.json | $(VENV_STAMP)
+	@$(PY) -m ecomcase inputs --case $(CASE)
+
+# Params and every declared raw file, all problems listed at once; nothing runs before it passes.
+$(VALIDATED): $(PARAMS_FILE) $(RAW_DIR)/datapackage.json $(RAW_INPUTS) $(wildcard notebooks/*.ipynb) $(SRC) $(VENV_STAMP)
+	@$(PY) -m ecomcase validate --case $(CASE) --stamp $@
+
 # The params file is split per notebook; a notebook's file changes only when its parameters do.
-$(PARAMS_STAMP): $(PARAMS_FILE) $(VENV_STAMP) $(wildcard notebooks/*.ipynb) src/ecomcase/build/params.py
+$(PARAMS_STAMP): $(VALIDATED)
 	@$(PY) -m ecomcase params --case $(CASE)
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/params/%.json: $(PARAMS_STAMP) ;
 
-$(call executed,01_data_cleaning): notebooks/01_data_cleaning.ipynb $(call nb_params,01_data_cleaning) $(RAW) $(SRC) $(VENV_STAMP)
+# A deleted processed file reruns notebook 01 (and so everything after it).
+$(call executed,01_data_cleaning): notebooks/01_data_cleaning.ipynb $(call nb_params,01_data_cleaning) $(RAW_INPUTS) $(SRC) $(VENV_STAMP) $(if $(MISSING_PROCESSED),FORCE) | $(VALIDATED)
 	@$(PY) -m ecomcase run --case $(CASE) --notebook 01_data_cleaning
 
-$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(BUILD)/params/%.json $(call executed,01_data_cleaning) $(SRC)
+FORCE:
+
+$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(BUILD)/params/%.json $(call executed,01_data_cleaning) $(SRC) | $(VALIDATED)
 	@$(PY) -m ecomcase run --case $(CASE) --notebook $*
 
-$(REPORTS)/index.html: $(foreach nb,$(NOTEBOOKS),$(call executed,$(nb))) $(RAW) $(PARAMS_FILE)
+$(REPORTS)/index.html: $(foreach nb,$(NOTEBOOKS),$(call executed,$(nb))) $(RAW_INPUTS) $(PARAMS_FILE) | $(VALIDATED)
 	@$(PY) -m ecomcase report --case $(CASE)
 
 ## validate: check CASE's params and raw data without running notebooks
@@ -81,20 +110,29 @@ test: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests tools
 	$(PY) -m pytest
 
+## fuzz: the validator's property test with 10,000 malformed inputs (make test runs 2,000)
+fuzz: $(VENV_STAMP)
+	ECOMCASE_FUZZ_EXAMPLES=10000 $(PY) -m pytest tests/test_validate_fuzz.py -q -s
+
 ## lint: ruff on src/ and tests/
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tests
 
-## lock: re-resolve requirements.lock from pyproject.toml (uv) and rewrite environment.yml
+## lock: re-resolve requirements.lock for Python 3.11-3.13 (uv --universal) and rewrite environment.yml
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line -o $(LOCK)
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--no-header --annotation-style line -o $(LOCK)
 	$(PYTHON) tools/environment_from_lock.py
 
-## lab: JupyterLab on the project's venv
+## lab: JupyterLab on the project's venv (as root too, as in most containers: with --allow-root)
 lab: $(VENV_STAMP)
-	ECOMCASE_CASE=$(CASE) $(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "[ecomcase] running as root (a container or CI?): starting JupyterLab with --allow-root;" \
+			"its token is all that stands between the port and a root shell" >&2; \
+		allow_root=--allow-root; \
+	fi; \
+	ECOMCASE_CASE=$(CASE) exec $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS) $$allow_root
 
 ## clean: remove generated files (reports/, data/processed/); never data/raw/
 clean:

@@ -203,3 +203,29 @@ def compile_latex(
     if not failures:
         failures["(all together)"] = run("all", tex_files) or ""
     return failures
+
+
+def use_project_in_process(root: Path, monkeypatch) -> Path:
+    """Point this process's package at the project ``root`` (params, data, reports),
+    so a test calls the validator directly instead of starting ``python -m ecomcase``."""
+    import ecomcase.config as config
+    import ecomcase.data.dataset as dataset
+    import ecomcase.strategy.frameworks as frameworks
+
+    for name, value in {
+        "PROJ_ROOT": root,
+        "PARAMS_DIR": root / "params",
+        "RAW_DATA_DIR": root / "data" / "raw",
+        "PROCESSED_DATA_DIR": root / "data" / "processed",
+        "REPORTS_DIR": root / "reports",
+    }.items():
+        monkeypatch.setattr(config, name, value)
+    monkeypatch.setattr(dataset, "PROJ_ROOT", root)
+    monkeypatch.setattr(frameworks, "PROJ_ROOT", root)
+    return root
+
+
+@pytest.fixture
+def in_process(tmp_path: Path, monkeypatch) -> Path:
+    """A throw-away project copy that the package in this process reads."""
+    return use_project_in_process(make_project_copy(tmp_path / "project"), monkeypatch)

@@ -55,7 +55,11 @@ def test_misspelled_notebook_parameter(project):
 
 def test_parameter_of_wrong_type(project):
     _edit(project / "params" / "alibaba.yaml", "operator: weighted_average", "operator: 3")
-    _assert_fails(project, r"04_fuzzy_evaluation.operator should be str")
+    _assert_fails(
+        project,
+        r"params/alibaba.yaml, field 'notebooks.04_fuzzy_evaluation.operator': should be text, "
+        r"one of: weighted_average",
+    )
 
 
 def test_params_error_also_stops_make_before_any_notebook(project):
@@ -109,7 +113,7 @@ def test_wrong_type_and_negative_amount(project):
     bad_year = ",".join(["20x4", *fields[1:]])
     _edit(project / EVENTS, text, bad_year)
     _assert_fails(
-        project, rf"events.csv, row {line}, field 'year': value '20x4' is not of the expected type"
+        project, rf"events.csv, row {line}, field 'year': value '20x4' is not a whole number"
     )
 
 
@@ -192,7 +196,9 @@ def test_membership_row_not_summing_to_one(project):
         "A12,0.5,0.3,0.3,0,0",
     )
     _assert_fails(
-        project, r"fuzzy_membership.csv, row 3, field 'sub_code': memberships sum to 1.1, not 1"
+        project,
+        r"fuzzy_membership.csv, row 3, field 'excellent, good, average, poor, very_poor': "
+        r"membership degrees sum to 1.1, not 1 \(off by \+0.1; the tolerance is 1e-06\)",
     )
 
 

@@ -343,3 +343,21 @@ def test_absent_reason_names_the_missing_or_empty_table(tmp_path):
     assert absent_reason(tmp_path) == "the case's fuzzy_membership table has no rows"
     (tmp_path / "fuzzy_membership.csv").write_text("sub_code,high,low\na,0.5,0.5\n")
     assert absent_reason(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("scores", "threshold"),
+    [([100, 80, 60, 40, 20], 80.0), ([100, 75, 50, 25], 75.0), ([10, 7, 5, 3, 2, 1, 0], 7.0),
+     ([60], 60.0)],
+)
+def test_good_threshold_defaults_to_the_cases_second_best_grade(scores, threshold):
+    from types import SimpleNamespace
+
+    from ecomcase.fuzzy.case import default_threshold, threshold_label
+
+    setup = SimpleNamespace(
+        grade_scores=np.array(scores, dtype=float), grades=[f"g{i}" for i in range(len(scores))]
+    )
+    assert default_threshold(setup) == threshold
+    # the figures name the threshold by its grade, never a bare number of another case
+    assert threshold_label(setup, threshold) == ("g1" if len(scores) > 1 else "g0")

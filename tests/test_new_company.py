@@ -179,5 +179,5 @@ def test_a_third_case_of_another_shape_builds_and_says_what_it_skipped(project):
     assert skipped, "the ranking and milestone figures should be skipped with a reason"
     html = (reports / "index.html").read_text()
     assert "Skipped for this case" in html
-    assert "has no <code>claims.yaml</code>" in html
+    assert "has no <code>claims.yaml</code>" in html  # deleted above: missing, not empty
     assert "Fictional teaching case" in html

@@ -346,3 +346,85 @@ def test_executed_notebooks_show_every_figure_they_make_with_code_folded(built):
         # the defaults cell is left out; papermill's injected one stays
         assert "injected" in html or nb == "01_data_cleaning", nb
         assert "else the first case in params/" not in html, nb
+
+
+def _notebook_times(project: Path) -> dict[str, float]:
+    return {
+        nb: (project / f"reports/alibaba/notebooks/{nb}.ipynb").stat().st_mtime for nb in NOTEBOOKS
+    }
+
+
+def test_missing_declared_raw_file_stops_make_and_keeps_the_report(built):
+    index = built / "reports/alibaba/index.html"
+    before = index.read_bytes()
+    events = built / "data/raw/alibaba/events.csv"
+    aside = built / "events.csv.aside"
+    events.rename(aside)
+    try:
+        result = run_make(built, "all")
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "data/raw/alibaba/events.csv: missing" in result.stderr
+        assert "datapackage.json declares it" in result.stderr
+        assert "running" not in result.stderr
+        assert index.read_bytes() == before
+    finally:
+        aside.rename(events)
+    result = run_make(built, "all")
+    assert "Nothing to be done" in result.stdout, result.stdout + result.stderr
+
+
+def test_invalid_parameter_stops_make_before_any_notebook(built):
+    params = built / "params/alibaba.yaml"
+    text = params.read_text()
+    before = _notebook_times(built)
+    params.write_text(
+        text.replace("operator: weighted_average", "operator: Zadeh").replace(
+            "event_years: [2010, 2021]", "event_years: [2011, 2021]"
+        )
+    )
+    try:
+        time.sleep(1)
+        result = run_make(built, "all")
+        assert result.returncode == 2, result.stderr
+        # every problem in one run: the parameter's and the data's against it
+        assert "operator': 'Zadeh' is not allowed" in result.stderr
+        assert "year 2010 is outside the case's event_years 2011-2021" in result.stderr
+        assert "running" not in result.stderr
+        assert _notebook_times(built) == before
+    finally:
+        params.write_text(text)
+    assert run_make(built, "all").returncode == 0
+
+
+def test_deleted_processed_data_is_rebuilt_before_notebook_04_reruns(built):
+    """Deleting data/processed/ and changing a notebook-04 parameter: notebook 01
+    rebuilds the processed data first, so the report keeps every number."""
+    import shutil
+
+    numbers = json.loads((built / "reports/alibaba/numbers.json").read_text())
+    shutil.rmtree(built / "data/processed/alibaba")
+    params = built / "params/alibaba.yaml"
+    text = params.read_text()
+    params.write_text(text.replace("operator: weighted_average", "operator: zadeh"))
+    try:
+        before = _notebook_times(built)
+        time.sleep(1)
+        result = run_make(built, "all")
+        assert result.returncode == 0, result.stderr
+        after = _notebook_times(built)
+        assert after["01_data_cleaning"] != before["01_data_cleaning"]
+        assert (built / "data/processed/alibaba/fuzzy_membership.csv").is_file()
+        rebuilt = json.loads((built / "reports/alibaba/numbers.json").read_text())
+        assert set(rebuilt) == set(numbers)
+    finally:
+        params.write_text(text)
+    assert run_make(built, "all").returncode == 0
+
+
+def test_up_to_date_make_all_starts_no_python_and_is_fast(built):
+    started = time.perf_counter()
+    result = run_make(built, "all")
+    elapsed = time.perf_counter() - started
+    assert "Nothing to be done" in result.stdout
+    # the no-op reads the generated inputs file and stats files; no interpreter starts
+    assert elapsed < 0.5, elapsed

@@ -83,6 +83,8 @@ def test_page_without_claims_says_why_and_lists_skipped_artifacts():
     assert "has no <code>claims.yaml</code>" in html
     assert "the case has no ranking data (fortune_global500.csv)" in html
     assert '<img src="figures/fig_a.png"' in html
+    empty = render_index(_params(), _manifest(artifacts), {}, pd.DataFrame(columns=COLUMNS))
+    assert "<code>claims.yaml</code> is empty" in empty and "has no <code>" not in empty
     assert 'href="tables/fig_a.csv"' in html
 
 

@@ -26,26 +26,43 @@ def test_each_notebook_has_a_parameters_cell():
 
 
 def _lock_pins() -> dict[str, str]:
+    """name -> 'version' or 'version ; marker' of every pin in requirements.lock."""
     pins = {}
     for line in (ROOT / "requirements.lock").read_text().splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)\s*(;\s*([^#]+?))?\s*(#|$)", line)
         if match:
-            pins[match[1].lower().replace("_", "-")] = match[2]
+            marker = f" ; {match[4]}" if match[4] else ""
+            pins[match[1].lower().replace("_", "-")] = match[2] + marker
     return pins
 
 
 def test_environment_yml_pins_the_same_versions_as_the_lock_file():
+    import tomllib
+
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     env_pins = {}
     for line in pip_section:
         if line.startswith("-e"):
             continue
-        name, version = line.split("==")
+        name, version = line.split("==", 1)
         env_pins[name.lower().replace("_", "-")] = version
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
-    assert python.startswith("python=3.11")
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert python == "python" + requires.replace(" ", "")
     assert env_pins == _lock_pins()
+
+
+def test_one_lock_for_every_supported_python():
+    """Pins that only some interpreters need carry a marker; the range is 3.11-3.13."""
+    import tomllib
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert requires.replace(" ", "") == ">=3.11,<3.14"
+    pins = _lock_pins()
+    assert "numpy" in pins and ";" not in pins["numpy"]
+    readme = (ROOT / "README.md").read_text()
+    assert "3.11, 3.12 and 3.13" in readme
 
 
 def _top_level_lines(source: str) -> list[str]:

@@ -30,12 +30,17 @@ def main(argv: list[str] | None = None) -> int:
         ("run", "execute one notebook for a case"),
         ("report", "merge the notebooks' outputs into manifest, numbers, claims and index.html"),
         ("validate", "check a case's params and raw data without running notebooks"),
+        ("inputs", "write the make include file naming the case's declared inputs"),
         ("verify", "rebuild a case in a temporary folder and compare it with its manifest"),
         ("new-company", "scaffold params/<case>.yaml and data/raw/<case>/ for a new case"),
         ("check-page", "open index.html and numbers.html in headless Chromium at 400 and 1400 px"),
     ]:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--case", required=True)
+        if name == "validate":
+            cmd.add_argument(
+                "--stamp", help="touch this file when the case is valid (make's gate)"
+            )
         if name == "run":
             cmd.add_argument("--notebook", required=True)
     args = parser.parse_args(argv)
@@ -65,6 +70,18 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
+            if args.stamp:
+                from pathlib import Path
+
+                from ecomcase.fileio import atomic_write_text
+
+                atomic_write_text(Path(args.stamp), summary + "\n")
+        elif args.command == "inputs":
+            from ecomcase.config import case_paths
+            from ecomcase.data.dataset import inputs_makefile
+            from ecomcase.fileio import write_if_changed
+
+            write_if_changed(case_paths(args.case).build / "inputs.mk", inputs_makefile(args.case))
         elif args.command == "new-company":
             from ecomcase.build.scaffold import new_case
 

@@ -51,7 +51,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            # a table's row (header = row 1); a line of a YAML or JSON document
+            unit = "line" if self.file.endswith((".yaml", ".yml", ".json")) else "row"
+            where += f", {unit} {self.row}"
         if self.field is not None:
             where += f", field '{self.field}'"
         return f"{where}: {self.message}"

@@ -9,6 +9,7 @@ temporary file, so a report copied to a shared folder or a web server is readabl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -68,3 +69,80 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def strict_yaml_load(text: str) -> Any:
+    """``yaml.safe_load`` that refuses a mapping naming one key twice.
+
+    PyYAML keeps the last of two equal keys without a word; in a params or
+    claims file the first would silently stop counting. Raises
+    :class:`yaml.constructor.ConstructorError` (a :class:`yaml.YAMLError`)
+    with the line of the second key.
+    """
+    import yaml
+
+    return yaml.load(text, Loader=_strict_loader())
+
+
+@functools.cache
+def _strict_loader() -> type:
+    import yaml
+
+    # libyaml's parser when PyYAML was built with it (several times faster)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node, deep=False):  # type: ignore[override]
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeLoader says so itself
+                    continue
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"duplicated key {key!r} (first on line {first.line + 1}; "
+                        "the second would silently replace it)",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
+
+
+def yaml_error_text(exc: Exception) -> tuple[int | None, str]:
+    """(line, what is wrong) of a YAML error, without PyYAML's snippet of the file."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context and "duplicated key" not in problem else problem
+    return (mark.line + 1 if mark is not None else None), f"not valid YAML ({text})"
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A YAML file read strictly (UTF-8, no duplicated keys); raises ``ValueError``
+    with the line and what is wrong (``line`` attribute, None when unknown)."""
+    import yaml
+
+    try:
+        return strict_yaml_load(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        error = ValueError(
+            f"byte 0x{exc.object[exc.start:exc.start + 1].hex()} is not UTF-8: re-save the "
+            "file as UTF-8 (the editor's 'Save with encoding' or `iconv -f WINDOWS-1252 "
+            "-t UTF-8`)"
+        )
+        error.line = line  # type: ignore[attr-defined]
+        raise error from None
+    except yaml.YAMLError as exc:
+        line, text = yaml_error_text(exc)
+        error = ValueError(text)
+        error.line = line  # type: ignore[attr-defined]
+        raise error from None

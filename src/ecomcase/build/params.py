@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths, known_cases
 from ecomcase.errors import CaseError, ParamsError
+from ecomcase.fileio import read_yaml_file
 
 
 @dataclass(frozen=True)
@@ -129,13 +128,11 @@ def load_params(case: str, *, check_sections: bool = True) -> dict[str, Any]:
             "create one with `make new-company NAME=<case>`)"
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise ParamsError(
-            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
+        raw = read_yaml_file(path)
+    except ValueError as exc:
+        line = getattr(exc, "line", None)
+        listed = f"line {line}: {exc}" if line else str(exc)
+        raise ParamsError(f"{path}, {listed}", [listed]) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values at the top level")
     return validate_params(raw, path, check_sections)
@@ -145,6 +142,7 @@ def validate_params(
     raw: dict[str, Any], path: Path, check_sections: bool = True
 ) -> dict[str, Any]:
     problems: list[str] = []
+    mistyped: set[str] = set()
     for key in raw:
         if key not in TOP_LEVEL:
             problems.append(f"unknown key '{key}' (expected one of: {', '.join(TOP_LEVEL)})")
@@ -159,8 +157,11 @@ def validate_params(
         if not _check_type(value, spec.type):
             expected = " or ".join(t.__name__ for t in _as_tuple(spec.type))
             problems.append(f"key '{key}' should be {expected}, got {_type_name(value)} {value!r}")
+            value = spec.default  # the values of the other keys are still checked
+            mistyped.add(key)
         params[key] = value
-    if not problems:
+    required = [key for key, spec in TOP_LEVEL.items() if spec.required]
+    if all(key in raw and key not in mistyped for key in required):
         problems += _check_values(params, path, check_sections)
     if problems:
         raise ParamsError(f"{path}: " + "; ".join(problems), problems)
@@ -204,8 +205,116 @@ def _check_values(params: dict[str, Any], path: Path, check_sections: bool) -> l
     return problems
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """What one notebook parameter may hold: its type, and its choices or range.
+
+    ``type`` is the type of a set value (a parameter whose default is None may
+    also stay None); ``choices`` lists every allowed value; ``minimum`` and
+    ``maximum`` bound a number, themselves excluded when ``open`` is true.
+    """
+
+    type: type | tuple[type, ...]
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    open: bool = False
+
+    def describe(self) -> str:
+        """The rule in words, as docs and messages show it."""
+        kind = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in _as_tuple(self.type))
+        if self.type == _NUMBER:
+            kind = "number"
+        if self.choices:
+            return f"{kind}, one of: {', '.join(map(str, self.choices))}"
+        if self.minimum is not None and self.maximum is not None:
+            left, right = ("(", ")") if self.open else ("[", "]")
+            return f"{kind} in {left}{self.minimum:g}, {self.maximum:g}{right}"
+        if self.minimum is not None:
+            return f"{kind} {'>' if self.open else '>='} {self.minimum:g}"
+        return kind
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not allowed, or None when it is."""
+        if not _check_type(value, self.type):
+            return f"should be {self.describe()}, got {_type_name(value)} {value!r}"
+        if self.choices and value not in self.choices:
+            return f"{value!r} is not allowed: {self.describe()}"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value != value or value in (float("inf"), float("-inf")):
+                return f"should be a finite number, got {value!r}"
+            low, high = self.minimum, self.maximum
+            too_low = low is not None and (value <= low if self.open else value < low)
+            too_high = high is not None and (value >= high if self.open else value > high)
+            if too_low or too_high:
+                hint = ""
+                if high == 1 and 1 < value <= 100:
+                    hint = f" (a fraction, not a percentage: {value / 100:g}?)"
+                return f"{value!r} is out of range: {self.describe()}{hint}"
+        return None
+
+
+_TYPE_WORDS = {int: "integer", float: "number", str: "text", bool: "true/false",
+               list: "list", dict: "mapping"}
+_NUMBER = (int, float)
+
+
+def _fuzzy_operators() -> tuple[str, ...]:
+    from ecomcase.fuzzy.core import OPERATORS
+
+    return OPERATORS
+
+
+#: Every notebook parameter (besides ``case``) with its type and allowed values.
+#: A parameter missing here is a test failure (tests/test_bad_input.py).
+NOTEBOOK_PARAMETERS: dict[str, dict[str, Allowed]] = {
+    "01_data_cleaning": {},
+    "02_strategic_analysis": {
+        "own_group": Allowed(str),
+        "hhi_moderate": Allowed(_NUMBER, minimum=0, maximum=10000),
+        "hhi_high": Allowed(_NUMBER, minimum=0, maximum=10000),
+        "source_figures": Allowed(dict),
+    },
+    "03_internationalization_timeline": {
+        "fortune_years": Allowed(list),
+        "history_periods": Allowed(list),
+        "inverted_v_window": Allowed(list),
+        "turning_year": Allowed(int, minimum=1000, maximum=3000),
+        "acquisition_mode": Allowed(str),
+        "amount_threshold_usd_m": Allowed(_NUMBER, minimum=0),
+        "top_countries": Allowed(int, minimum=1),
+        "host_concentration": Allowed(int, minimum=1),
+        "alpha": Allowed(_NUMBER, minimum=0, maximum=1, open=True),
+        "monte_carlo_resamples": Allowed(int, minimum=1),
+        "mode_labels": Allowed(dict),
+        "industry_labels": Allowed(dict),
+        "milestone_labels": Allowed(dict),
+        "source_figures": Allowed(dict),
+        "coding": Allowed(dict),
+        "multiverse_headlines": Allowed(list),
+    },
+    "04_fuzzy_evaluation": {
+        "criterion_weights": Allowed(dict),
+        "sub_weights": Allowed(dict),
+        "grade_scores": Allowed(list),
+        "operator": Allowed(str, choices=_fuzzy_operators()),
+        "good_threshold": Allowed(_NUMBER),
+        "alternative_grade_scores": Allowed(list),
+        "perturbation": Allowed(_NUMBER, minimum=0, maximum=1, open=True),
+        "mc_draws": Allowed(int, minimum=1),
+        "dirichlet_concentration": Allowed(_NUMBER, minimum=0, open=True),
+        "bootstrap_draws": Allowed(int, minimum=1),
+        "panel_size": Allowed(int, minimum=1),
+        "interval_level": Allowed(_NUMBER, minimum=0, maximum=1, open=True),
+        "stated_score": Allowed(_NUMBER),
+        "source_tables": Allowed(dict),
+    },
+}
+
+
 def _check_notebook_section(notebook: str, section: dict[str, Any]) -> list[str]:
     declared = declared_parameters(notebook)
+    rules = NOTEBOOK_PARAMETERS.get(notebook, {})
     problems = []
     for name, value in section.items():
         if name == "case" or name not in declared:
@@ -214,14 +323,35 @@ def _check_notebook_section(notebook: str, section: dict[str, Any]) -> list[str]
                 f"notebooks.{notebook}: unknown parameter '{name}' (expected: {expected})"
             )
             continue
+        if value is None and declared[name] is None:
+            continue  # None: the notebook's documented fallback
+        rule = rules.get(name)
         expected_type = _default_type(declared[name])
-        if expected_type is not None and not _check_type(value, expected_type):
-            problems.append(
-                f"notebooks.{notebook}.{name} should be "
-                f"{' or '.join(t.__name__ for t in _as_tuple(expected_type))} like its default "
-                f"{declared[name]!r}, got {_type_name(value)} {value!r}"
+        if rule is not None:
+            why = rule.problem(value)
+        elif expected_type is not None and not _check_type(value, expected_type):
+            why = (
+                f"should be {' or '.join(t.__name__ for t in _as_tuple(expected_type))}, "
+                f"got {_type_name(value)} {value!r}"
             )
+        else:
+            why = None
+        if why is not None:
+            problems.append(f"notebooks.{notebook}.{name} {why} (default: {declared[name]!r})")
+        elif name == "coding":
+            problems += _coding_problems(notebook, value)
     return problems
+
+
+def _coding_problems(notebook: str, coding: Any) -> list[str]:
+    """The default coding of the events, checked as notebook 03 will check it."""
+    from ecomcase.timeline.coding import check_coding
+
+    try:
+        check_coding(coding, f"notebooks.{notebook}.coding")
+    except ParamsError as exc:
+        return exc.problems
+    return []
 
 
 def notebook_parameters(params: dict[str, Any], notebook: str) -> dict[str, Any]:
@@ -233,4 +363,22 @@ def document_citations(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {doc["id"]: doc for doc in params["documents"]}
 
 
+
+
+
+def parameter_reference() -> str:
+    """Every notebook parameter with its default and what validate allows, as a
+    Markdown table (docs/adapting.md holds it; a test keeps the two equal)."""
+    rows = ["| notebook | parameter | default | allowed (checked by `make validate`) |",
+            "| --- | --- | --- | --- |"]
+    for notebook, rules in NOTEBOOK_PARAMETERS.items():
+        declared = declared_parameters(notebook)
+        for name, rule in rules.items():
+            allowed = rule.describe()
+            if declared[name] is None:
+                allowed += "; or None (the notebook's fallback)"
+            if name == "coding":
+                allowed += "; each switch one of its options (docs: Coding rules)"
+            rows.append(f"| {notebook} | `{name}` | `{declared[name]!r}` | {allowed} |")
+    return "\n".join(rows) + "\n"
 __all__ = ["load_params", "notebook_parameters", "declared_parameters", "document_citations"]

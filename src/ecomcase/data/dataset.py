@@ -11,19 +11,22 @@ the header being line 1) and field.
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
+from ecomcase.fileio import read_yaml_file
 from ecomcase.fuzzy.core import TOLERANCE
 from ecomcase.report.claims import load_claims
 from ecomcase.strategy.frameworks import framework_problems
@@ -43,6 +46,8 @@ class CaseData:
     tables: dict[str, pd.DataFrame]
     documents: dict[str, Any]
     package: dict[str, Any]
+    #: what reading decided beyond the schema, in words (e.g. degrees read as panel votes)
+    notes: list[str] = field(default_factory=list)
 
 
 def _rel(path: Path) -> str:
@@ -60,35 +65,192 @@ def read_package(case: str) -> dict[str, Any]:
     if not path.is_file():
         raise DataError([Problem(_rel(path), "missing: every raw folder needs a datapackage.json")])
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(_rel(path), f"not UTF-8 text ({exc.reason})")]) from None
     except json.JSONDecodeError as exc:
         raise DataError([Problem(_rel(path), f"not valid JSON ({exc})")]) from None
-    resources = package.get("resources")
-    if not isinstance(resources, list):
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise DataError([Problem(_rel(path), "needs a list of 'resources'")])
+    problems = []
+    names: set[str] = set()
+    for i, resource in enumerate(package["resources"], 1):
+        if not isinstance(resource, dict):
+            problems.append(Problem(_rel(path), f"resource {i} is not a mapping"))
+            continue
+        name, file = resource.get("name"), resource.get("path")
+        if not isinstance(name, str) or not isinstance(file, str):
+            problems.append(Problem(_rel(path), f"resource {i} needs a 'name' and a 'path'"))
+        elif not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+            problems.append(
+                Problem(
+                    _rel(path),
+                    f"resource name '{name}': lower-case letters, digits, '_', '.', '-' only",
+                )
+            )
+        elif re.search(r"[/\\\s$#:%*?'\"]", file) or file.startswith("."):
+            problems.append(
+                Problem(
+                    _rel(path),
+                    f"resource '{name}': path '{file}' must name a file in {_rel(raw)} "
+                    "(no folders, spaces, quotes or any of $#:%*?)",
+                )
+            )
+        elif name in names:
+            problems.append(Problem(_rel(path), f"resource name '{name}' is used twice"))
+        else:
+            names.add(name)
+        schema = resource.get("schema")
+        if schema is not None and not (
+            isinstance(schema, dict)
+            and isinstance(schema.get("fields"), list)
+            and all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                    for f in schema["fields"])
+        ):
+            problems.append(
+                Problem(_rel(path), f"resource '{name}': schema needs a list of named 'fields'")
+            )
+    if problems:
+        raise DataError(problems)
     return package
 
 
-def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
-    """Frictionless validation of every tabular resource."""
+def inputs_makefile(case: str) -> str:
+    """A make include file naming the case's declared inputs and notebook 01's outputs.
+
+    Make then stops on a deleted input (the Makefile compares RAW_INPUTS with the
+    files that exist) and reruns notebook 01 when a processed file is missing,
+    without starting Python on an up-to-date build.
+    """
+    package_file = _rel(case_paths(case).raw / PACKAGE_FILE)
+    inputs = [_rel(p) for p in declared_inputs(case)]
+    outputs = [_rel(p) for p in processed_outputs(case)]
+    lines = [
+        f"# Generated from {package_file} by `python -m ecomcase inputs`: do not edit.",
+        f"RAW_INPUTS := {' '.join(inputs[1:])}",
+        f"PROCESSED_OUTPUTS := {' '.join(outputs)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def declared_inputs(case: str) -> list[Path]:
+    """The files a case's build reads: params, datapackage.json and every resource's file."""
+    paths = case_paths(case)
+    package = read_package(case)
+    files = [paths.params_file, paths.raw / PACKAGE_FILE]
+    files += [paths.raw / r["path"] for r in package["resources"]]
+    return files
+
+
+def processed_outputs(case: str) -> list[Path]:
+    """What notebook 01 writes for a case: a CSV per table, a JSON per YAML document."""
+    paths = case_paths(case)
+    out = []
+    for resource in read_package(case)["resources"]:
+        if "schema" in resource:
+            out.append(paths.processed / f"{resource['name']}.csv")
+        elif resource.get("format") == "yaml" and resource["name"] != "claims":
+            out.append(paths.processed / f"{resource['name']}.json")
+    return out
+
+
+@dataclass
+class _Read:
+    """One tabular resource as far as it could be read."""
+
+    table: pd.DataFrame | None  # None: the file or its header could not be read
+    problems: list[Problem]
+
+
+def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
+    """Encoding, schema (frictionless) and every cell of one tabular resource.
+
+    The table holds every row whose cells line up with the header; a cell that
+    cannot be read as its type is missing (and its problem listed), so checks
+    across files still run on the rest.
+    """
+    raw = case_paths(case).raw
+    path = raw / resource["path"]
+    file = _rel(path)
+    if not path.is_file():
+        return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
+    read = _read_content(str(path), file, path.read_bytes(), json.dumps(resource, sort_keys=True))
+    # the cached table is shared: each caller gets its own copy to change
+    return _Read(None if read.table is None else read.table.copy(), list(read.problems))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_content(path_text: str, file: str, data: bytes, descriptor: str) -> _Read:
+    """:func:`_read_resource` for one content of one file (cached: validate and
+    notebook 01, or a test validating many variants, read an unchanged file once)."""
     import frictionless
 
-    raw = case_paths(case).raw
+    path = Path(path_text)
+    resource = json.loads(descriptor)
+    text, problems = decode_csv(data, file)
+    if text is None:
+        return _Read(None, problems)
+    fields = resource["schema"]["fields"]
+    try:
+        errors = _schema_errors(str(path), text, descriptor)
+    except frictionless.FrictionlessException as exc:
+        return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
+    parsed = parse_csv(text, fields, file)
+    # the strict reading's message is the more precise one for a cell both flag
+    strict = {(p.row, p.field) for p in parsed.problems}
+    # a row with too many or too few cells: its other errors are that shift's echoes
+    shifted = {row for kind, row, _, _ in errors if kind in ("extra-cell", "missing-cell")}
+    for kind, row, field_name, message in errors:
+        if (row, field_name) in strict:
+            continue
+        if row in shifted and kind not in ("extra-cell", "missing-cell"):
+            continue
+        problems.append(Problem(file, message, row, field_name))
+    problems += [p for p in parsed.problems if p.row not in shifted]
+    names = [f["name"] for f in fields]
+    if parsed.columns != names:
+        if not any(p.row == 1 or p.row is None for p in problems):
+            problems.append(
+                Problem(file, f"header {parsed.columns} should be the schema's fields {names}", 1)
+            )
+        return _Read(None, problems)
+    if problems:
+        return _Read(parsed.frame(fields), problems)
+    try:
+        return _Read(_read_table(io.StringIO(text), fields), [])
+    except (ValueError, OverflowError, pd.errors.ParserError) as exc:  # what the checks missed
+        return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
+
+
+def _schema_errors(
+    path: str, text: str, descriptor: str
+) -> tuple[tuple[str, int | None, str | None, str], ...]:
+    """Frictionless's (type, row, field, message) for a file of content ``text``.
+
+    """
+    import frictionless
+
+    resource = {**json.loads(descriptor), "encoding": "utf-8"}
+    basepath = str(Path(path).parent)
+    report = frictionless.Resource(resource, basepath=basepath).validate()
+    return tuple(
+        (
+            error.type,
+            getattr(error, "row_number", None),
+            getattr(error, "field_name", None) or None,
+            _frictionless_message(error),
+        )
+        for task in report.tasks
+        for error in task.errors
+    )
+
+
+def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
+    """Encoding, schema and cell problems of every tabular resource."""
     problems: list[Problem] = []
     for resource in package["resources"]:
-        if "schema" not in resource:
-            continue
-        path = raw / resource["path"]
-        if not path.is_file():
-            problems.append(Problem(_rel(path), f"missing (resource '{resource['name']}')"))
-            continue
-        report = frictionless.Resource(resource, basepath=str(raw)).validate()
-        for task in report.tasks:
-            for error in task.errors:
-                row = getattr(error, "row_number", None)
-                field = getattr(error, "field_name", None)
-                message = _frictionless_message(error)
-                problems.append(Problem(_rel(path), message, row, field))
+        if "schema" in resource:
+            problems += _read_resource(case, resource).problems
     return problems
 
 
@@ -101,6 +263,13 @@ def _frictionless_message(error: Any) -> str:
         return f"value {cell!r} breaks a constraint ({error.note})"
     if kind in ("missing-label", "blank-label", "incorrect-label", "extra-label"):
         return f"header problem: {error.note or error.message}"
+    if kind == "extra-cell":
+        return (
+            f"the row has more cells than the header (extra value {cell!r}): text holding "
+            "a comma needs double quotes around it"
+        )
+    if kind == "missing-cell":
+        return "the row has fewer cells than the header (a missing comma or a line break?)"
     if kind == "primary-key":
         return f"duplicate key ({error.note})"
     if kind == "unique-error":
@@ -111,40 +280,40 @@ def _frictionless_message(error: Any) -> str:
     return error.message
 
 
-def _read_table(case: str, resource: dict[str, Any]) -> pd.DataFrame:
-    path = case_paths(case).raw / resource["path"]
-    fields = resource["schema"]["fields"]
-    dtypes = {f["name"]: _pandas_dtype(f["type"]) for f in fields}
-    table = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+def _read_table(source: Path | io.StringIO, fields: list[dict[str, Any]]) -> pd.DataFrame:
+    dtypes = {f["name"]: pandas_dtype(f.get("type", "string")) for f in fields}
+    table = pd.read_csv(source, dtype=dtypes, keep_default_na=False, na_values=[""])
     return table
-
-
-def _pandas_dtype(kind: str) -> str:
-    return {"integer": "Int64", "number": "float64", "boolean": "boolean"}.get(kind, "string")
 
 
 def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     """Read and validate a case's raw data; raises :class:`DataError` listing every problem.
 
     ``params`` (default: the case's, loaded and checked here) give the years and
-    documents the data is checked against.
+    documents the data is checked against. Checks across files run on every
+    row that could be read, so one run lists schema and cross-file problems alike.
     """
     if params is None:
         params = load_params(case)
     package = read_package(case)
-    problems = _schema_problems(case, package)
+    package_file = _rel(case_paths(case).raw / PACKAGE_FILE)
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    unreadable: set[str] = set()
+    for resource in package["resources"]:
+        if "schema" not in resource:
+            continue
+        read = _read_resource(case, resource)
+        problems += read.problems
+        if read.table is None:
+            unreadable.add(resource["name"])
+        else:
+            tables[resource["name"]] = read.table
     names = {r.get("name") for r in package["resources"]}
     for name in REQUIRED_TABLES:
         if name not in names:
-            problems.append(
-                Problem(_rel(case_paths(case).raw / PACKAGE_FILE), f"no resource named '{name}'")
-            )
-    if problems:
-        # Domain checks assume well-typed tables; report schema problems first.
-        raise DataError(problems)
-    tables = {r["name"]: _read_table(case, r) for r in package["resources"] if "schema" in r}
-    for name in REQUIRED_TABLES:
-        if tables[name].empty:
+            problems.append(Problem(package_file, f"no resource named '{name}'"))
+        elif name in tables and tables[name].empty and not problems_in(problems, name, package):
             path = _rel(case_paths(case).raw / _resource_file(package, name))
             problems.append(Problem(path, f"no rows yet: {REQUIRED_TABLES[name]}"))
     documents = {}
@@ -157,7 +326,11 @@ def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
             except DataError as exc:
                 problems += exc.problems
         elif "schema" not in resource and resource.get("format") == "yaml":
-            documents[resource["name"]] = _read_yaml(path)
+            try:
+                documents[resource["name"]] = _read_yaml(path)
+            except DataError as exc:
+                problems += exc.problems
+                continue
             if resource["name"] == "frameworks":
                 # checked here too, so `make validate` and notebook 01 stop on a malformed file
                 found = framework_problems(documents["frameworks"])
@@ -165,8 +338,46 @@ def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     data = CaseData(tables, documents, package)
     problems += domain_problems(case, data, params)
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted_problems(problems))
+    read_panel_votes(case, data, params)
     return data
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by file and then row (problems of the whole file first)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.row or 0))
+
+
+def read_panel_votes(case: str, data: CaseData, params: dict[str, Any]) -> None:
+    """Membership rows written as rounded vote shares of the declared panel become
+    the exact shares (votes / panel), and ``data.notes`` says which."""
+    membership = data.tables.get("fuzzy_membership")
+    if membership is None or "sub_code" not in membership.columns:
+        return
+    panel = declared_panel_size(data.package, params)
+    rows = panel_rounded_rows(membership, panel)
+    if not rows:
+        return
+    assert panel is not None
+    grades = [c for c in membership.columns if c != "sub_code"]
+    exact = membership.copy()
+    for i in rows:
+        votes = panel_votes(membership[grades].to_numpy(float)[i], panel)
+        exact.loc[exact.index[i], grades] = votes / panel
+    data.tables["fuzzy_membership"] = exact
+    lines = ", ".join(str(int(membership.index[i]) + 2) for i in rows)
+    data.notes.append(
+        f"{_resource_path(case, data, 'fuzzy_membership')}: rows {lines} read as whole votes "
+        f"of the declared panel of {panel} (their rounded degrees do not sum to 1 "
+        f"within {TOLERANCE:g})"
+    )
+
+
+def problems_in(problems: list[Problem], name: str, package: dict[str, Any]) -> bool:
+    """Whether any problem names resource ``name``'s file."""
+    file = _resource_file(package, name)
+    return any(p.file.endswith("/" + file) for p in problems)
 
 
 def _resource_file(package: dict[str, Any], name: str) -> str:
@@ -177,9 +388,9 @@ def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise DataError([Problem(_rel(path), "missing")])
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(_rel(path), f"not valid YAML ({exc})")]) from None
+        return read_yaml_file(path)
+    except ValueError as exc:
+        raise DataError([Problem(_rel(path), str(exc), getattr(exc, "line", None))]) from None
 
 
 def _resource_path(case: str, data: CaseData, name: str) -> str:
@@ -202,15 +413,29 @@ def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
 
 
 def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Problem]:
-    """Checks across rows and files that a table schema cannot express."""
+    """Checks across rows and files that a table schema cannot express.
+
+    They run on whatever could be read: a table that could not be read at all
+    is skipped (its problem is listed already), a missing cell is not checked.
+    """
     problems: list[Problem] = []
+    if "events" not in data.tables:
+        return problems + _fuzzy_and_platform_problems(case, data, params)
     events = data.tables["events"]
     file = _resource_path(case, data, "events")
-    lookup = country_lookup(data.tables["countries"])
+    needed = ["year", "date", "target", "country", "mode"]
+    absent = [c for c in needed if c not in events.columns]
+    if absent:
+        problems.append(
+            Problem(file, f"needs the columns {needed} (missing: {absent})", 1, absent[0])
+        )
+        return problems + _fuzzy_and_platform_problems(case, data, params)
+    lookup = country_lookup(data.tables["countries"]) if "countries" in data.tables else None
     first, last = params["event_years"]
-    for i, row in enumerate(events.itertuples(index=False)):
-        line = i + 2
-        if str(row.country).strip().casefold() not in lookup:
+    for line, row in zip(events.index + 2, events.itertuples(index=False), strict=True):
+        line = int(line)
+        known = lookup is None or pd.isna(row.country)
+        if not known and str(row.country).strip().casefold() not in lookup:
             problems.append(
                 Problem(
                     file,
@@ -219,7 +444,7 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
                     "country",
                 )
             )
-        if not first <= row.year <= last:
+        if not pd.isna(row.year) and not first <= row.year <= last:
             problems.append(
                 Problem(
                     file,
@@ -235,17 +460,24 @@ def domain_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[P
     for i in np.flatnonzero(duplicated.to_numpy()):
         row = events.iloc[i]
         same = (keyed == keyed.iloc[i]).all(axis=1).to_numpy()
-        first_line = int(np.flatnonzero(same)[0]) + 2
+        first_line = int(events.index[np.flatnonzero(same)[0]]) + 2
         problems.append(
             Problem(
                 file,
                 f"duplicate event ({row['year']}, {row['date']}, {row['target']}, {row['mode']}) "
                 f"already on row {first_line}",
-                int(i) + 2,
+                int(events.index[i]) + 2,
                 "target",
             )
         )
     problems += follow_on_problems(events, file)
+    return problems + _fuzzy_and_platform_problems(case, data, params)
+
+
+def _fuzzy_and_platform_problems(
+    case: str, data: CaseData, params: dict[str, Any]
+) -> list[Problem]:
+    problems = []
     if "fuzzy_index" in data.tables and "fuzzy_membership" in data.tables:
         problems += fuzzy_problems(case, data, params)
     if "platform_mau" in data.tables and not data.tables["platform_mau"].empty:
@@ -259,13 +491,19 @@ def follow_on_problems(events: pd.DataFrame, file: str) -> list[Problem]:
     if "follow_on_of" not in events.columns or "event_id" not in events.columns:
         return []
     ids = events["event_id"].astype(str)
-    when = events["year"].astype(str) + "-" + events["date"].fillna("").astype(str)
+    when = pd.Series(
+        [
+            f"{'' if pd.isna(y) else y}-{'' if pd.isna(d) else d}"
+            for y, d in zip(events["year"], events["date"], strict=True)
+        ],
+        index=events.index,
+    )
     by_id = dict(zip(ids, range(len(events)), strict=True))
     problems = []
     for i, first in enumerate(events["follow_on_of"]):
         if pd.isna(first) or first == "":
             continue
-        line = i + 2
+        line = int(events.index[i]) + 2
         j = by_id.get(str(first))
         if j is None:
             message = f"follow_on_of '{first}' is no event_id of this file"
@@ -318,16 +556,18 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
     index = data.tables["fuzzy_index"]
     membership = data.tables["fuzzy_membership"]
     mfile = _resource_path(case, data, "fuzzy_membership")
+    if "sub_code" not in membership.columns or not {"criterion_code", "sub_code"} <= set(
+        index.columns
+    ):
+        return [
+            Problem(mfile, "the fuzzy tables need 'sub_code' (and the index 'criterion_code')")
+        ]
     grades = [c for c in membership.columns if c != "sub_code"]
-    for i, row in enumerate(membership.itertuples(index=False)):
-        values = np.array([getattr(row, g) for g in grades], dtype=float)
-        total = float(np.nansum(values))
-        if abs(total - 1.0) > TOLERANCE:
-            problems.append(
-                Problem(mfile, f"memberships sum to {total:.4g}, not 1", i + 2, "sub_code")
-            )
-    index_codes = list(index["sub_code"])
-    membership_codes = list(membership["sub_code"])
+    panel = declared_panel_size(data.package, params)
+    for line, degrees in membership_problems(membership, panel):
+        problems.append(Problem(mfile, degrees, line, ", ".join(grades)))
+    index_codes = _codes(index["sub_code"])
+    membership_codes = _codes(membership["sub_code"])
     if index_codes != membership_codes:
         problems.append(
             Problem(
@@ -339,9 +579,102 @@ def fuzzy_problems(case: str, data: CaseData, params: dict[str, Any]) -> list[Pr
             )
         )
     section = params["notebooks"].get("04_fuzzy_evaluation", {})
+    if index[["criterion_code", "sub_code"]].isna().any().any():
+        return problems  # the missing codes are listed; the weights cannot be matched
     problems += weight_problems(index, section, case)
     problems += grade_score_problems(grades, section, case)
     return problems
+
+
+def _codes(column: pd.Series) -> list[str | None]:
+    """A code column as plain values, a missing code as None."""
+    return [None if pd.isna(code) else str(code) for code in column]
+
+
+def declared_panel_size(package: dict[str, Any], params: dict[str, Any]) -> int | None:
+    """The expert panel behind the memberships: notebook 04's ``panel_size``, else
+    the ``panel_size`` of the membership resource in datapackage.json."""
+    section = params["notebooks"].get("04_fuzzy_evaluation", {}) or {}
+    size = section.get("panel_size")
+    if size is None:
+        for resource in package["resources"]:
+            if resource.get("name") == "fuzzy_membership":
+                size = resource.get("panel_size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        return size
+    return None
+
+
+def membership_problems(membership: pd.DataFrame, panel: int | None) -> list[tuple[int, str]]:
+    """(row, message) for each membership row whose degrees do not sum to 1.
+
+    A row passes when its sum is within :data:`TOLERANCE` of 1, or, with a
+    declared ``panel`` of experts, when every degree is a whole number of votes
+    out of ``panel`` as written (rounded to the decimals it shows) and the votes
+    add up to the panel.
+    """
+    grades = [c for c in membership.columns if c != "sub_code"]
+    problems = []
+    for line, row in zip(membership.index + 2, membership[grades].to_numpy(float), strict=True):
+        if np.isnan(row).any():
+            continue  # a missing or unreadable degree is listed on its own
+        total = float(row.sum())
+        if abs(total - 1.0) <= TOLERANCE:
+            continue
+        if panel is not None and panel_votes(row, panel) is not None:
+            continue
+        gap = total - 1.0
+        message = (
+            f"membership degrees sum to {total:.10g}, not 1 (off by {gap:+.2g}; "
+            f"the tolerance is {TOLERANCE:g})"
+        )
+        if panel is None:
+            message += (
+                "; if the degrees are vote shares of an expert panel written with few "
+                "decimals, declare `panel_size` (notebook 04's parameter, or the "
+                "resource's panel_size in datapackage.json) and they are read as whole votes"
+            )
+        else:
+            message += f", and they are not whole votes of the declared panel of {panel}"
+        problems.append((int(line), message))
+    return problems
+
+
+def panel_votes(degrees: np.ndarray, panel: int) -> np.ndarray | None:
+    """The votes out of ``panel`` that ``degrees`` round from, or None.
+
+    Each degree must lie within half a unit of its last written decimal of
+    ``votes / panel``; the votes must add up to ``panel``.
+    """
+    votes = np.rint(degrees * panel)
+    slack = np.array([0.5 * 10.0 ** -_decimals(float(d)) for d in degrees]) + 1e-12
+    if (votes < 0).any() or votes.sum() != panel:
+        return None
+    if (np.abs(degrees - votes / panel) > slack).any():
+        return None
+    return votes.astype(int)
+
+
+def _decimals(value: float) -> int:
+    """Decimals ``value`` is written with in its shortest form (0.0833 -> 4)."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        mantissa, _, exponent = text.lower().partition("e")
+        places = len(mantissa.partition(".")[2].rstrip("0"))
+        return max(places - int(exponent), 0)
+    return len(text.partition(".")[2].rstrip("0"))
+
+
+def panel_rounded_rows(membership: pd.DataFrame, panel: int | None) -> list[int]:
+    """Positions of the rows read as whole votes of the panel (their sum is off 1)."""
+    if panel is None:
+        return []
+    grades = [c for c in membership.columns if c != "sub_code"]
+    rows = []
+    for i, row in enumerate(membership[grades].to_numpy(float)):
+        if abs(float(row.sum()) - 1.0) > TOLERANCE and panel_votes(row, panel) is not None:
+            rows.append(i)
+    return rows
 
 
 def grade_score_problems(grades: list[str], section: dict[str, Any], case: str) -> list[Problem]:
@@ -375,6 +708,25 @@ def weight_problems(index: pd.DataFrame, section: dict[str, Any], case: str) -> 
     sub_weights = section.get("sub_weights")
     if criterion_weights is None and sub_weights is None:
         return problems
+    for key, weights in [("criterion_weights", criterion_weights), ("sub_weights", sub_weights)]:
+        if weights is None:
+            continue
+        bad = {
+            code: weight
+            for code, weight in weights.items()
+            if isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not 0 <= weight <= 1
+        }
+        if bad:
+            return problems + [
+                Problem(
+                    where,
+                    f"weights must be numbers from 0 to 1; not so: {bad}",
+                    None,
+                    f"notebooks.04_fuzzy_evaluation.{key}",
+                )
+            ]
     if set(criterion_weights or {}) != set(criteria):
         problems.append(
             Problem(
@@ -457,11 +809,13 @@ def validate_case(case: str) -> str:
     except ParamsError as exc:
         where = _rel(paths.params_file)
         prefix = f"{paths.params_file}: "
-        problems += [Problem(where, p.removeprefix(prefix)) for p in exc.problems]
+        problems += [params_problem(where, p.removeprefix(prefix)) for p in exc.problems]
     data = None
-    if params is not None:
+    # with a flawed params file, the data are still checked against what in it is sound
+    checked_against = params if params is not None else usable_params(case)
+    if checked_against is not None:
         try:
-            data = load_case(case, params)
+            data = load_case(case, checked_against)
         except DataError as exc:
             problems += exc.problems
     else:
@@ -471,9 +825,63 @@ def validate_case(case: str) -> str:
             problems += exc.problems
     problems += todo_problems(case)
     if problems:
-        raise DataError(list(dict.fromkeys(problems)))
+        raise DataError(sorted_problems(problems))
     assert data is not None
-    return ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+    summary = ", ".join(f"{name}: {len(t)} rows" for name, t in data.tables.items())
+    return "; ".join([summary, *data.notes])
+
+
+def params_problem(file: str, text: str) -> Problem:
+    """A params problem with its key as the field ('notebooks.04_x.operator ...') and
+    its line as the row ('line 12: ...'), when the text names them."""
+    line = re.match(r"line (\d+): (.*)", text, re.S)
+    if line:
+        return Problem(file, line.group(2), int(line.group(1)))
+    key = re.match(r"(notebooks\.\w+\.\w+(?:\.\w+)?):? (.*)", text, re.S)
+    if key:
+        return Problem(file, key.group(2), None, key.group(1))
+    return Problem(file, text)
+
+
+def usable_params(case: str) -> dict[str, Any] | None:
+    """What a params file with problems of its own (listed already) can still tell
+    the data checks: its event years, documents and every notebook parameter that
+    passes its own check. None when the file gives no usable event years."""
+    from ecomcase.build.params import NOTEBOOK_PARAMETERS
+
+    try:
+        raw = read_yaml_file(case_paths(case).params_file)
+    except (ValueError, OSError):
+        return None
+    if not isinstance(raw, dict):
+        return None
+    years = raw.get("event_years")
+    if not (
+        isinstance(years, list)
+        and len(years) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        return None
+    documents = raw.get("documents") if isinstance(raw.get("documents"), list) else []
+    notebooks = raw.get("notebooks") if isinstance(raw.get("notebooks"), dict) else {}
+    sections = {}
+    for notebook, section in notebooks.items():
+        rules = NOTEBOOK_PARAMETERS.get(notebook)
+        if rules is None or not isinstance(section, dict):
+            continue
+        sections[notebook] = {
+            key: value
+            for key, value in section.items()
+            if key in rules and value is not None and rules[key].problem(value) is None
+        }
+    company = raw.get("company")
+    return {
+        "case": case,
+        "company": company if isinstance(company, str) else "",
+        "event_years": years,
+        "documents": [d for d in documents if isinstance(d, dict) and isinstance(d.get("id"), str)],
+        "notebooks": sections,
+    }
 
 
 TODO = "TODO"
@@ -491,7 +899,9 @@ def todo_problems(case: str) -> list[Problem]:
     for path in files:
         if not path.is_file():
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        # an undecodable byte is reported by the file's own check; the search goes on
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
             content = line.split("#", 1)[0] if path.suffix in {".yaml", ".yml"} else line
             if TODO in content:
                 text = content.strip().strip(",")

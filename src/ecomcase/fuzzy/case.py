@@ -198,6 +198,14 @@ def default_grade_scores(grades: int) -> list[float]:
 # What the case's data states
 
 
+def default_threshold(setup: FuzzySetup) -> float:
+    """The score a result should reach when the params name none: the case's own
+    second-best grade (80 in 100/80/60/40/20, 75 in 100/75/50/25), the only
+    grade's score in a one-grade scale."""
+    scores = sorted((float(s) for s in setup.grade_scores), reverse=True)
+    return scores[1] if len(scores) > 1 else scores[0]
+
+
 def threshold_label(setup: FuzzySetup, threshold: float) -> str:
     """The name of the grade whose score is ``threshold`` (``good`` at 80 in a 100/80/60/40/20
     scale, ``adequate`` at 75 in 100/75/50/25), else ``threshold``: the line's label in figures."""

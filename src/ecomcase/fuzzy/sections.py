@@ -101,7 +101,11 @@ class Evaluation:
     # -- helpers -------------------------------------------------------------
     @property
     def threshold(self) -> float:
-        return float(self.settings["good_threshold"])
+        """``good_threshold`` from the params, else the case's second-best grade's score."""
+        stated = self.settings["good_threshold"]
+        if stated is None:
+            return fuzzy_case.default_threshold(self.setup)
+        return float(stated)
 
     @property
     def vector_label(self) -> str:

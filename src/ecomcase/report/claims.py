@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from ecomcase.errors import DataError, ParamsError, Problem
+from ecomcase.fileio import read_yaml_file
 
 COLUMNS = [
     "id",
@@ -104,15 +104,25 @@ _KNOWN = set(_REQUIRED) | {
 VALUE_FIELDS = ("number", "record", "ratio", "growth", "sum", "difference")
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the project root when it lies inside it."""
+    from ecomcase.config import PROJ_ROOT
+
+    try:
+        return path.relative_to(PROJ_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def load_claims(path: Path, documents: set[str] | None = None) -> list[dict[str, Any]]:
     """Read and validate a claims YAML file (a list of mappings); every problem
     is named with the file, the claim's id (or its position) and the field."""
     if not path.is_file():
         return []
     try:
-        claims = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(str(path), f"not valid YAML ({exc})")]) from None
+        claims = read_yaml_file(path) or []  # comments only: no claims yet
+    except ValueError as exc:
+        raise DataError([Problem(_shown(path), str(exc), getattr(exc, "line", None))]) from None
     if not isinstance(claims, list):
         raise DataError([Problem(str(path), "expected a list of claims")])
     problems, seen = [], set()

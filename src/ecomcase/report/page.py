@@ -239,7 +239,7 @@ def build_report(case: str) -> Path:
             manifest,
             numbers,
             checked,
-            claims_file=bool(claims),
+            claims_file=(paths.raw / "claims.yaml").is_file(),
             sections=sections,
             claim_numbers=claim_numbers,
         ),

@@ -73,7 +73,7 @@ def check_coding(coding: Any, where: str) -> Specification:
     unknown = sorted(set(coding) - set(SWITCHES) - {"group_investors"})
     problems += [f"{where}.{key}: unknown switch (known: {list(SWITCHES)})" for key in unknown]
     if problems:
-        raise ParamsError("; ".join(problems))
+        raise ParamsError("; ".join(problems), problems)
     return {switch: coding[switch] for switch in SWITCHES}
 
 
