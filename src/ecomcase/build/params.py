@@ -13,7 +13,7 @@ currency            str              ``USD``       currency of announced amounts
 event_years         [int, int]       (required)    ``[2010, 2021]``: first and last event year
 seed                int              ``12345``     seed of every random draw
 figure_formats      list[str]        png,svg,pdf   any of ``png``, ``svg``, ``pdf``
-figure_dpi          int              ``200``       resolution of PNG figures
+figure_dpi          int              ``300``       resolution of PNG figures (print)
 figure_width_cm     float            ``16``        text width figures are printed at
 figure_titles       bool             ``false``     ``true`` draws titles in the figures
                                                    (slides); a caption carries them
@@ -55,7 +55,7 @@ TOP_LEVEL: dict[str, Key] = {
     "event_years": Key(list, required=True),
     "seed": Key(int, 12345),
     "figure_formats": Key(list, ["png", "svg", "pdf"]),
-    "figure_dpi": Key(int, 200),
+    "figure_dpi": Key(int, 300),
     "figure_width_cm": Key(float, 16.0),
     "figure_titles": Key(bool, False),
     "documents": Key(list, []),
