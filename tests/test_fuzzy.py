@@ -361,3 +361,10 @@ def test_good_threshold_defaults_to_the_cases_second_best_grade(scores, threshol
     assert default_threshold(setup) == threshold
     # the figures name the threshold by its grade, never a bare number of another case
     assert threshold_label(setup, threshold) == ("g1" if len(scores) > 1 else "g0")
+
+
+def test_a_tie_for_the_largest_grade_names_every_tied_grade():
+    from ecomcase.fuzzy.sections import largest_grades
+
+    assert largest_grades(["excellent", "good", "poor"], [0.4, 0.4, 0.2]) == "excellent; good"
+    assert largest_grades(["excellent", "good", "poor"], [0.5, 0.3, 0.2]) == "excellent"

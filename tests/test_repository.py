@@ -87,3 +87,12 @@ def test_notebook_cells_are_short_calls_without_branches():
                 assert not re.match(r"(if|for|while|try|with|def|class)\b", line), (
                     f"{path.name} cell {cell['id']}: top-level '{line.strip()}'"
                 )
+
+
+def test_notebook_tables_print_years_without_a_thousands_separator():
+    import pandas as pd
+
+    from ecomcase.display import display_table
+
+    html = display_table(pd.DataFrame({"mean year": [2009.5], "events": [12345]})).to_html()
+    assert "2009.50" in html and "2,009" not in html and "12,345" in html

@@ -54,8 +54,10 @@ def display_table(
         elif pd.api.types.is_bool_dtype(series):
             formats[column] = lambda v: "yes" if v else "no"
         elif pd.api.types.is_float_dtype(series):
-            formats[column] = f"{{:,.{decimals}f}}"
-        elif pd.api.types.is_integer_dtype(series) and column != "year":
+            # a year (or a mean year) never takes a thousands separator: 2009.5
+            comma = "" if "year" in str(column).lower() else ","
+            formats[column] = f"{{:{comma}.{decimals}f}}"
+        elif pd.api.types.is_integer_dtype(series) and "year" not in str(column).lower():
             formats[column] = "{:,}"
         elif series.dtype == object:
             formats[column] = lambda v, d=decimals: _mixed(v, d)

@@ -10,6 +10,8 @@ skip is recorded once.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,14 @@ SECTIONS = (
     "monte_carlo",
     "bootstrap",
 )
+
+
+def largest_grades(grades: Sequence[str], vector: Sequence[float]) -> str:
+    """The grade of largest membership; every tied grade, joined by '; '."""
+    top = max(vector)
+    return "; ".join(
+        g for g, b in zip(grades, vector, strict=True) if math.isclose(b, top, abs_tol=1e-12)
+    )
 
 
 @dataclass
@@ -179,9 +189,9 @@ class Evaluation:
         )
         grade = out.number(
             "fuzzy_grade",
-            setup.grades[result.grade_index],
+            largest_grades(setup.grades, result.comprehensive),
             "",
-            "grade of largest membership in the comprehensive vector",
+            "grade of largest membership in the comprehensive vector (tied ones joined by '; ')",
         )
         out.number(
             "fuzzy_score_at_least_good",
@@ -200,7 +210,7 @@ class Evaluation:
         text = Markdown(
             f"With the {self.operator_name} operator the comprehensive vector is ({vector}) over "
             f"the grades {', '.join(label(g) for g in setup.grades)}. Its largest membership is "
-            f"in **{label(grade)}**, "
+            f"in **{' and '.join(label(g) for g in grade.split('; '))}**, "
             f"and under the grade scores {self.vector_label} it scores **{score:.2f}** "
             f"points{stated}."
         )
