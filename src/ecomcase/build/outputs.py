@@ -23,7 +23,7 @@ import pandas as pd
 
 from ecomcase import plots
 from ecomcase.build.params import load_params
-from ecomcase.config import CasePaths, case_paths
+from ecomcase.config import CasePaths, case_paths, resolve_case
 from ecomcase.fileio import atomic_write_text, write_json
 from ecomcase.plots import save_figure
 from ecomcase.tables import save_table
@@ -81,6 +81,8 @@ class Outputs:
     evidence_rows: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # None: a notebook opened in JupyterLab (see config.resolve_case)
+        self.case = resolve_case(self.case)
         self.paths = case_paths(self.case)
         self.params = load_params(self.case, check_sections=False)
         plots.configure(
@@ -181,22 +183,25 @@ class Outputs:
         }
         return value
 
-    def multiverse(
-        self, table: pd.DataFrame, switches: list[str], default: dict[str, str]
-    ) -> None:
-        """Record the coding multiverse (one row per specification: its options,
-        then one column per number key) for the report's claim columns."""
-        keys = [c for c in table.columns if c not in {"specification", "rows", *switches}]
-        self.coding = {
-            "switches": switches,
-            "default": default,
-            "specifications": table[switches].to_dict(orient="records"),
-            "values": {key: _plain(table[key].tolist()) for key in keys},
-        }
+    def multiverse(self, record: dict[str, Any]) -> None:
+        """Record the coding multiverse (:func:`ecomcase.timeline.coding.as_record`)
+        for the report's claim columns; NaN values are stored as null."""
+        self.coding = {**record, "values": {k: _plain(v) for k, v in record["values"].items()}}
 
     def rows(self, rows: dict[str, list[str]]) -> None:
         """Record the data rows (ids) behind numbers, for the claims that quote them."""
         self.evidence_rows.update(rows)
+
+    def settings(self, namespace: dict[str, Any]) -> dict[str, Any]:
+        """Every parameter of this notebook (``NOTEBOOK_PARAMETERS``), from the
+        notebook's ``namespace`` (its parameters cell, papermill's injected values),
+        each left at None read from ``params/<case>.yaml``."""
+        from ecomcase.build.params import NOTEBOOK_PARAMETERS
+
+        return {
+            name: self.setting(name, namespace.get(name))
+            for name in NOTEBOOK_PARAMETERS[self.notebook]
+        }
 
     def setting(self, name: str, value: Any) -> Any:
         """A notebook parameter, or its value in ``params/<case>.yaml`` when left at None."""

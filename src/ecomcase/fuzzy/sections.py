@@ -72,11 +72,11 @@ class Evaluation:
     @classmethod
     def start(cls, out: Outputs, **settings: Any) -> Evaluation | Absent:
         """Read the case's evaluation; ``settings`` are the notebook's parameters
-        (a value left at None is read from the params file)."""
+        as resolved by :meth:`Outputs.settings`."""
         absent = fuzzy_case.absent_reason(out.paths.processed)
         if absent:
             return Absent(out.skip("fuzzy_evaluation", TITLE, absent))
-        resolved = {name: out.setting(name, value) for name, value in settings.items()}
+        resolved = dict(settings)
         operator = resolved.pop("operator")
         fuzzy.check_operator(operator)
         setup = fuzzy_case.load(

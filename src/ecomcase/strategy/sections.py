@@ -16,6 +16,14 @@ from ecomcase.display import Shown, display_table
 from ecomcase.strategy import diagrams, frameworks, market
 from ecomcase.timeline.events import enum_values, ordered_values
 
+
+def settings(out: Outputs, namespace: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """Notebook 02's owning group of the company's platforms (default: the params'
+    company) and its map of artifact ids to the source's figures."""
+    values = out.settings(namespace)
+    return values["own_group"] or out.params["company"], values["source_figures"] or {}
+
+
 PLATFORM_TITLE = "Monthly active users of the listed e-commerce platforms"
 GROUPS_TITLE = "Monthly active users by owning group"
 

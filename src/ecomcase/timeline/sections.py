@@ -20,8 +20,8 @@ from ecomcase.timeline import plots, stats
 
 @dataclass
 class Settings:
-    """Notebook 03's parameters, each resolved (a value left at None is read from
-    the params file) and checked."""
+    """Notebook 03's parameters (a value left at None is read from the params file)
+    and what follows from them: the event years, windows and the data package."""
 
     out: Outputs
     first: int
@@ -35,9 +35,10 @@ class Settings:
 
     @classmethod
     def start(cls, out: Outputs, **settings: Any) -> Settings:
+        """From the notebook's parameters as resolved by :meth:`Outputs.settings`."""
         from ecomcase.data.dataset import read_package
 
-        values = {name: out.setting(name, value) for name, value in settings.items()}
+        values = dict(settings)
         first, last = out.params["event_years"]
         return cls(
             out=out,
@@ -70,6 +71,35 @@ class Settings:
 
     def mode_labels(self, modes: Sequence[str]) -> dict[str, str]:
         return {m: tl.label(m, self.values.get("mode_labels")) for m in modes}
+
+    def event_numbers(self, events: pd.DataFrame, modes: Sequence[str]) -> list[tl.Number]:
+        """:func:`ecomcase.timeline.events.event_numbers` under these settings."""
+        return tl.event_numbers(
+            events,
+            self.first,
+            self.last,
+            modes,
+            self.window,
+            self.turning,
+            self["amount_threshold_usd_m"],
+            self["host_concentration"],
+        )
+
+    def event_values(
+        self, modes: Sequence[str], acquisition: str
+    ) -> Callable[[pd.DataFrame], dict[str, Any]]:
+        """:func:`event_values` under these settings, for the coding multiverse."""
+        return event_values(
+            self.first,
+            self.last,
+            modes,
+            self.window,
+            self.turning,
+            self["amount_threshold_usd_m"],
+            self["host_concentration"],
+            acquisition,
+            self["alpha"],
+        )
 
 
 def event_values(
@@ -130,7 +160,7 @@ def multiverse_section(
         return out.skip("coding_multiverse", title, coding.reason)
     table = rules.multiverse(all_events, coding.group_investors, compute)
     switches = list(rules.SWITCHES)
-    out.multiverse(table, switches, coding.default)
+    out.multiverse(rules.as_record(table, coding.default))
     keyed = [c for c in claims if c.get("number") in table.columns]
     columns = ["specification", *switches, "rows"] + list(dict.fromkeys(c["number"] for c in keyed))
     out.table("coding_multiverse", table[columns], f"{title}: one row per specification")
