@@ -308,8 +308,8 @@ def check_claim(
     evidence: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One row of ``claims.csv`` for ``claim`` given the computed ``numbers`` and,
-    optionally, ``evidence`` (``artifacts``: number key -> artifact id, ``rows``:
-    number key -> data row ids, ``tables``: processed tables for ``record``)."""
+    optionally, ``evidence`` (``rows``: number key -> data row ids, ``tables``:
+    processed tables for ``record``)."""
     key = claim.get("number")
     decimals = decimals_of(claim)
     evidence = evidence or {}
@@ -328,7 +328,7 @@ def check_claim(
         "evidence": "",
         "note": claim.get("note", ""),
         "number": key or "",
-        "artifact": claim.get("artifact") or evidence.get("artifacts", {}).get(key, ""),
+        "artifact": claim.get("artifact", ""),
         "notebook": "",
         "rows": "; ".join(evidence.get("rows", {}).get(key, [])),
         "specifications_supporting": "",

@@ -84,19 +84,9 @@ def specifications() -> list[Specification]:
     ]
 
 
-def spec_label(spec: Specification) -> str:
-    """A specification as 'investor=group, status=completed, ...'."""
-    return ", ".join(f"{switch}={spec[switch]}" for switch in SWITCHES)
-
-
 def spec_text(spec: Specification) -> str:
     """A specification in words: 'affiliates too; completed deals; ...'."""
     return "; ".join(OPTION_LABELS[spec[switch]] for switch in SWITCHES)
-
-
-def changes_from(spec: Specification, default: Specification) -> list[str]:
-    """The switches whose option differs from ``default``, as 'switch: option'."""
-    return [f"{s}: {spec[s]}" for s in SWITCHES if spec[s] != default[s]]
 
 
 def _root(events: pd.DataFrame) -> np.ndarray:

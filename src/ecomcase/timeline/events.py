@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecomcase.display import label  # noqa: F401  (re-exported: plots and notebooks use it here)
 from ecomcase.errors import ParamsError
 from ecomcase.report.claims import check_claims, load_claims, status_counts
 
@@ -32,14 +33,6 @@ CATCH_ALL = "other"
 def slug(text: str) -> str:
     """``"North America"`` -> ``"north_america"``: a name usable in a number key."""
     return re.sub(r"[^0-9a-z]+", "_", str(text).casefold()).strip("_")
-
-
-def label(code: str, labels: dict[str, str] | None = None) -> str:
-    """Display label of a code: from ``labels`` when given, else the code humanised."""
-    if labels and code in labels:
-        return str(labels[code])
-    text = str(code).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def enum_values(package: dict[str, Any] | None, resource: str, field: str) -> list[str]:
