@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ecomcase import pdf_fonts  # noqa: E402
 from ecomcase.fileio import atomic_write_bytes  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -185,31 +186,54 @@ def text_height(text: str, size: float, linespacing: float = 1.2) -> float:
 
 
 def _tight(fig: matplotlib.figure.Figure):
-    fig.canvas.draw()
+    """The figure's tight bounding box (inches), laid out but not rasterised."""
+    fig.draw_without_rendering()
     return fig.get_tightbbox(fig.canvas.get_renderer())
 
 
-def finish(fig: matplotlib.figure.Figure, note: str | None = None, size: str = "full") -> None:
+def _fit_width(fig: matplotlib.figure.Figure, inner: float) -> matplotlib.transforms.Bbox:
+    """Resize ``fig`` until its tight box is ``inner`` inches wide (within 0.005 in);
+    returns that box.
+
+    The box grows with the figure at a slope below one (labels keep their size), so
+    each step after the first is a secant step on the last two measurements.
+    """
+    previous = None
+    for _ in range(10):
+        box = _tight(fig)
+        w, h = fig.get_size_inches()
+        if abs(box.width - inner) < 0.005:
+            return box
+        slope = 1.0
+        if previous is not None and abs(w - previous[0]) > 1e-6:
+            slope = (box.width - previous[1]) / (w - previous[0])
+            slope = slope if 0.05 < slope < 20 else 1.0
+        previous = (w, box.width)
+        fig.set_size_inches(max(1.0, w + (inner - box.width) / slope), h)
+    return _tight(fig)
+
+
+def finish(
+    fig: matplotlib.figure.Figure, note: str | None = None, size: str = "full"
+) -> matplotlib.transforms.Bbox:
     """Make ``fig`` print-ready: its saved width becomes the named ``size`` ("full" or
     "half" text width) exactly, and ``note`` (the data's source) goes below everything.
+    Returns the box to print (inches, padded), the same for every format.
 
     Figures drawn to measure (``fig._ecomcase_fixed``) keep their size; others are
-    resized until their tight bounding box is the print width.
+    resized until their tight bounding box is the print width. The figure is laid out
+    once per size; the note, added last, is measured without laying it out again.
     """
     target = full_width() if size == "full" else half_width()
     inner = target - 2 * PAD_INCHES
-    if not getattr(fig, "_ecomcase_fixed", False):
-        for _ in range(10):
-            box = _tight(fig)
-            if abs(box.width - inner) < 0.005:
-                break
-            w, h = fig.get_size_inches()
-            fig.set_size_inches(max(1.0, w + inner - box.width), h)
+    fixed = getattr(fig, "_ecomcase_fixed", False)
+    box = _tight(fig) if fixed else _fit_width(fig, inner)
     if note:
-        box = _tight(fig)
         w, h = fig.get_size_inches()
         text = wrap_to(note, inner, NOTE_PT)
         note_text(fig, box.x0 / w, (box.y0 - 0.06) / h, text, va="top", ha="left")
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return box.padded(PAD_INCHES)
 
 
 def apply_style() -> None:
@@ -218,32 +242,42 @@ def apply_style() -> None:
     matplotlib.rcParams.update(STYLE)
 
 
-def figure_bytes(fig: matplotlib.figure.Figure, fmt: str, dpi: int = 200) -> bytes:
+def figure_bytes(
+    fig: matplotlib.figure.Figure, fmt: str, dpi: int = 200, box: Any = None
+) -> bytes:
+    """``fig`` saved as ``fmt``: cut to ``box`` (inches, from :func:`finish`), or to its
+    tight box measured anew when none is given."""
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
         format=fmt,
         dpi=dpi,
         metadata=_METADATA[fmt],
-        bbox_inches="tight",
+        bbox_inches="tight" if box is None else box,
         pad_inches=PAD_INCHES,
     )
     return buffer.getvalue()
 
 
 def save_figure(
-    fig: matplotlib.figure.Figure, stem: Path, formats: Iterable[str], dpi: int = 200
+    fig: matplotlib.figure.Figure,
+    stem: Path,
+    formats: Iterable[str],
+    dpi: int = 200,
+    box: Any = None,
 ) -> list[Path]:
-    """Write ``fig`` as ``stem.<fmt>`` for each format; returns the paths written."""
+    """Write ``fig`` as ``stem.<fmt>`` for each format, all cut to the same ``box`` (from
+    :func:`finish`; measured per format when none is given); returns the paths written."""
     written = []
     for fmt in formats:
         path = stem.with_suffix(f".{fmt}")
-        atomic_write_bytes(path, figure_bytes(fig, fmt, dpi))
+        atomic_write_bytes(path, figure_bytes(fig, fmt, dpi, box))
         written.append(path)
     return written
 
 
 apply_style()
+pdf_fonts.install()
 
 
 def svg_texts(svg: str) -> tuple[float, list[tuple[str, float, bool]]]:

@@ -127,9 +127,11 @@ class Outputs:
         at its print ``size`` ("full" or "half" text width) with ``note`` (where its
         data come from, :meth:`source_note`) below it."""
         entry = self._artifact(artifact_id, title, reproduces)
-        plots.finish(fig, note, size)
+        box = plots.finish(fig, note, size)
         stem = self.stage / "figures" / artifact_id
-        written = save_figure(fig, stem, self.params["figure_formats"], self.params["figure_dpi"])
+        written = save_figure(
+            fig, stem, self.params["figure_formats"], self.params["figure_dpi"], box
+        )
         self._staged(entry, written)
         png = [p for p in written if p.suffix == ".png"]
         if png:
