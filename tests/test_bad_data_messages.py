@@ -176,6 +176,27 @@ def test_every_notebook_parameter_declares_its_allowed_values():
             assert default is None or rule.problem(default) is None, (notebook, name)
 
 
+def test_declared_parameters_read_as_papermill_reads_them():
+    """The validator parses the parameters cells itself; papermill must agree."""
+    import ast
+
+    import papermill
+
+    from ecomcase.build.params import declared_parameters
+    from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
+
+    def literal(text: str):
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return None
+
+    for notebook in NOTEBOOKS:
+        inspected = papermill.inspect_notebook(str(NOTEBOOKS_DIR / f"{notebook}.ipynb"))
+        expected = {name: literal(spec["default"]) for name, spec in inspected.items()}
+        assert declared_parameters(notebook) == expected, notebook
+
+
 def test_schema_and_cross_file_problems_in_one_run(in_process):
     """A bad mode used to hide every unknown country until it was fixed."""
     _edit(in_process / EVENTS, ",Auctiva,United States,holding_ma,", ",Auctiva,Atlantis,takeover,")

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import run_cli
 from ecomcase.errors import FrameworkError
-from ecomcase.strategy import diagrams, market
+from ecomcase.strategy import charts, diagrams, market
 from ecomcase.strategy import frameworks as strategy
 
 LONG = (
@@ -204,7 +204,7 @@ def test_strategy_sequence_on_the_timeline(frameworks):
     spans = strategy.phase_spans(milestones, phases)
     assert spans["year"].tolist() == [2000, 2003, 2005, 2012]
     assert spans["phases"].tolist() == ["", "First", "First; Second", "First"]
-    fig = strategy.strategy_phase_timeline(milestones, frameworks["strategic_sequence"])
+    fig = charts.strategy_phase_timeline(milestones, frameworks["strategic_sequence"])
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "3. Third (not dated)" in texts
     # phases are bars on a time axis, labelled in full; milestone texts are never cut
@@ -347,8 +347,8 @@ def test_hhi_band(hhi, band):
 
 def test_bar_chart_marks_only_the_own_group():
     shares = market.platform_shares(PLATFORMS)
-    fig = strategy.mau_bar_chart(shares, "A")
+    fig = charts.mau_bar_chart(shares, "A")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend == ["A platforms", "other groups"]
-    fig = strategy.mau_bar_chart(shares, "nobody")
+    fig = charts.mau_bar_chart(shares, "nobody")
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["other groups"]

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, compile_latex, print_problems
 from ecomcase import plots
 from ecomcase.report import thesis
-from ecomcase.strategy import frameworks
+from ecomcase.strategy import charts, frameworks
 from ecomcase.timeline import events as tl
 from ecomcase.timeline import plots as timeline_plots
 
@@ -123,7 +123,7 @@ def test_a_milestone_category_has_one_colour_in_the_history_and_strategy_timelin
         _milestones().iloc[1:], "t", labels, categories
     )  # a period without the first category
     sequence = {"phases": [{"name": "Integration", "start": 2003, "end": None}]}
-    strategy = frameworks.strategy_phase_timeline(_milestones(), sequence, categories, labels)
+    strategy = charts.strategy_phase_timeline(_milestones(), sequence, categories, labels)
     a, b = _legend_colours(history), _legend_colours(strategy)
     shared = set(a) & set(b)
     assert shared >= {"Founding", "Listing", "Acquisition"}
@@ -135,7 +135,7 @@ def test_a_milestone_category_has_one_colour_in_the_history_and_strategy_timelin
 def test_strategy_timeline_keeps_every_text_whole():
     plots.configure(16.0)
     sequence = {"phases": [{"name": "Integration", "start": 2003, "end": 2010}]}
-    fig = frameworks.strategy_phase_timeline(_milestones(), sequence)
+    fig = charts.strategy_phase_timeline(_milestones(), sequence)
     drawn = " ".join(t.get_text().replace("\n", " ") for t in fig.findobj(plt.Text))
     assert "…" not in drawn and "..." not in drawn
     assert ("Marketplace " * 12).strip() in drawn

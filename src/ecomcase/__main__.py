@@ -7,19 +7,7 @@ import sys
 import time
 
 from ecomcase.errors import EcomcaseError
-
-
-def _skip_unused_format_checker() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
-
-    nbformat (through papermill) imports jsonschema, which imports
-    ``rfc3987_syntax`` when it is installed (jupyterlab brings it) to check the
-    'iri' string format; that package compiles a grammar at import, about
-    1.5 s here, and notebook validation never uses the format. Marking the
-    module absent makes jsonschema skip that one checker, in this process only.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+from ecomcase.imports import skip_unused_format_checker
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "run":
             cmd.add_argument("--notebook", required=True)
     args = parser.parse_args(argv)
-    _skip_unused_format_checker()
+    skip_unused_format_checker()
 
     from ecomcase.build import pipeline
 
@@ -101,7 +89,19 @@ def main(argv: list[str] | None = None) -> int:
     except EcomcaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command in ("params", "report") or (args.command == "validate" and args.stamp):
+        _write_timing(args.case, args.command, time.perf_counter() - started)
     return 0
+
+
+def _write_timing(case: str, command: str, seconds: float) -> None:
+    """The step's seconds for `make bench` (the build's own steps only: a plain
+    `make validate` writes nothing)."""
+    from ecomcase.build import timings
+
+    watch = timings.Stopwatch()
+    watch.parts["total"] = seconds
+    watch.write(case, command)
 
 
 def _verify(case: str) -> int:

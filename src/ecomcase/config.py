@@ -77,6 +77,10 @@ class CasePaths:
     def notebook_params(self, notebook: str) -> Path:
         return self.build / "params" / f"{notebook}.json"
 
+    def timings(self, step: str) -> Path:
+        """Seconds the last run of ``step`` took, by part (``make bench`` reads them)."""
+        return self.build / "timings" / f"{step}.json"
+
 
 def case_paths(case: str) -> CasePaths:
     """Paths of ``case``; the name must be a plain identifier (no paths, no dots)."""

@@ -66,11 +66,13 @@ def _make_subset(original, fontfile, glyphs: frozenset) -> tuple[bytes, dict]:
 
 def install() -> None:
     """Route matplotlib's PDF font subsetting through the shared glyph set (and, unless
-    ``ECOMCASE_NO_CACHE`` is set, a per-process memo of the subsets made)."""
+    ``ECOMCASE_NO_CACHE`` is set, a per-process memo of the subsets made). Called
+    before each PDF is saved; the first call installs it."""
     from matplotlib.backends import _backend_pdf_ps
 
-    original = getattr(_backend_pdf_ps.get_glyphs_subset, "__wrapped__", None)
-    original = original or _backend_pdf_ps.get_glyphs_subset
+    if hasattr(_backend_pdf_ps.get_glyphs_subset, "__wrapped__"):
+        return  # installed already
+    original = _backend_pdf_ps.get_glyphs_subset
 
     @contextlib.contextmanager
     def get_glyphs_subset(fontfile, glyphs):

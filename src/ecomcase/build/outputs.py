@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ecomcase import plots
+from ecomcase.build import timings
 from ecomcase.build.params import load_params
 from ecomcase.config import CasePaths, case_paths, resolve_case
 from ecomcase.fileio import atomic_write_text, write_json
@@ -79,6 +81,8 @@ class Outputs:
     processed: list[str] = field(default_factory=list)
     coding: dict[str, Any] | None = None
     evidence_rows: dict[str, list[str]] = field(default_factory=dict)
+    #: seconds per artifact and part (layout, each format, tables), for `make bench`
+    seconds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # None: a notebook opened in JupyterLab (see config.resolve_case)
@@ -127,17 +131,21 @@ class Outputs:
         at its print ``size`` ("full" or "half" text width) with ``note`` (where its
         data come from, :meth:`source_note`) below it."""
         entry = self._artifact(artifact_id, title, reproduces)
+        started = time.perf_counter()
         box = plots.finish(fig, note, size)
+        seconds = self.seconds.setdefault(artifact_id, {"layout": time.perf_counter() - started})
         stem = self.stage / "figures" / artifact_id
         written = save_figure(
-            fig, stem, self.params["figure_formats"], self.params["figure_dpi"], box
+            fig, stem, self.params["figure_formats"], self.params["figure_dpi"], box, seconds
         )
         self._staged(entry, written)
         png = [p for p in written if p.suffix == ".png"]
         if png:
             _show_png(png[0])
         if table is not None:
+            started = time.perf_counter()
             self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
+            seconds["table"] = time.perf_counter() - started
         plt.close(fig)
 
     def source_note(
@@ -159,7 +167,9 @@ class Outputs:
     ) -> None:
         """Save ``table`` as CSV, Markdown and LaTeX as one artifact."""
         entry = self._artifact(artifact_id, title, reproduces)
+        started = time.perf_counter()
         self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
+        self.seconds[artifact_id] = {"table": time.perf_counter() - started}
 
     def skip(
         self, artifact_id: str, title: str, reason: str, reproduces: str | None = None
@@ -258,6 +268,7 @@ class Outputs:
             fragment["rows"] = self.evidence_rows
         write_json(self.paths.fragment(self.notebook), fragment)
         shutil.rmtree(self.stage, ignore_errors=True)
+        timings.Stopwatch().write(self.case, f"artifacts-{self.notebook}", artifacts=self.seconds)
         return fragment
 
     def summary(self) -> Any:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,20 +84,33 @@ def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
 
 @functools.cache
 def declared_parameters(notebook: str) -> dict[str, Any]:
-    """Parameters declared in a notebook's ``parameters`` cell, with their defaults.
+    """Parameters declared in a notebook's ``parameters`` cell, with their defaults
+    (None for a default that is an expression, not a literal: any type is accepted).
 
-    Uses papermill's own parser, so the check agrees with what papermill injects.
+    Read as papermill reads them: the names assigned at the top level of the cell
+    tagged ``parameters`` (a test holds the two readings equal). Parsing the cell
+    with ``ast`` spares every step importing papermill (about 0.7 s) for it.
     """
-    import papermill
-
     path = NOTEBOOKS_DIR / f"{notebook}.ipynb"
-    declared = papermill.inspect_notebook(str(path))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        return {}
+    source = tagged[0]["source"]
+    tree = ast.parse(source if isinstance(source, str) else "".join(source))
     out = {}
-    for name, spec in declared.items():
-        try:
-            out[name] = ast.literal_eval(spec["default"])
-        except (ValueError, SyntaxError):
-            out[name] = None  # an expression: any type is accepted
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                out[target.id] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                out[target.id] = None  # an expression: any type is accepted
     return out
 
 

@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ecomcase.build import timings
 from ecomcase.build.params import load_params, notebook_parameters
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths
 from ecomcase.errors import NotebookError
@@ -27,7 +28,8 @@ def split_params(case: str) -> list[str]:
     reruns exactly the notebooks whose parameters changed. Returns the
     notebooks whose file was written.
     """
-    params = load_params(case)
+    # the notebook sections against the notebooks' parameters: the validation gate's job
+    params = load_params(case, check_sections=False)
     paths = case_paths(case)
     shared = {k: v for k, v in params.items() if k != "notebooks"}
     changed = []
@@ -52,7 +54,7 @@ def run_notebook(case: str, notebook: str) -> Path:
         raise NotebookError(
             f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
         )
-    params = load_params(case)
+    params = load_params(case, check_sections=False)
     paths = case_paths(case)
     source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
     running = paths.build / "run" / f"{notebook}.ipynb"
@@ -60,16 +62,18 @@ def run_notebook(case: str, notebook: str) -> Path:
     final = paths.executed_notebooks / f"{notebook}.ipynb"
     failed = paths.executed_notebooks / f"{notebook}.failed.ipynb"
     final.parent.mkdir(parents=True, exist_ok=True)
+    watch = timings.Stopwatch()
     try:
-        papermill.execute_notebook(
-            str(source),
+        with watch.part("papermill"):
+            executed = papermill.execute_notebook(
+                str(source),
             str(running),
-            parameters=notebook_parameters(params, notebook),
-            kernel_name=KERNEL,
-            cwd=str(NOTEBOOKS_DIR),
-            progress_bar=False,
-            extra_arguments=KERNEL_ARGS,
-        )
+                parameters=notebook_parameters(params, notebook),
+                kernel_name=KERNEL,
+                cwd=str(NOTEBOOKS_DIR),
+                progress_bar=False,
+                extra_arguments=KERNEL_ARGS,
+            )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)
         evalue = str(exc.evalue).strip()
@@ -79,9 +83,14 @@ def run_notebook(case: str, notebook: str) -> Path:
             f"  the partly executed notebook is kept at {failed}\n"
             f"  earlier outputs of this notebook were left unchanged"
         ) from None
-    atomic_write_text(final.with_suffix(".html"), notebook_html(running))
+    with watch.part("html"):
+        atomic_write_text(final.with_suffix(".html"), notebook_html(running))
     running.replace(final)
     failed.unlink(missing_ok=True)
+    cells = timings.cell_seconds(executed)
+    # papermill's time less its cells': the kernel's start and shutdown, reading and writing
+    watch.parts["kernel_start"] = watch.parts["papermill"] - sum(s for _, s in cells)
+    watch.write(case, f"run-{notebook}", cells=cells)
     return final
 
 

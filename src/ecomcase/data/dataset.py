@@ -183,7 +183,7 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
 def _read_content(path_text: str, file: str, data: bytes, descriptor: str) -> _Read:
     """:func:`_read_resource` for one content of one file (cached: validate and
     notebook 01, or a test validating many variants, read an unchanged file once)."""
-    import frictionless
+    frictionless = _frictionless()
 
     path = Path(path_text)
     resource = json.loads(descriptor)
@@ -228,7 +228,7 @@ def _schema_errors(
     """Frictionless's (type, row, field, message) for a file of content ``text``.
 
     """
-    import frictionless
+    frictionless = _frictionless()
 
     resource = {**json.loads(descriptor), "encoding": "utf-8"}
     basepath = str(Path(path).parent)
@@ -243,6 +243,15 @@ def _schema_errors(
         for task in report.tasks
         for error in task.errors
     )
+
+
+def _frictionless():
+    from ecomcase.imports import skip_unused_format_checker
+
+    skip_unused_format_checker()
+    import frictionless
+
+    return frictionless
 
 
 def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
@@ -289,12 +298,13 @@ def _read_table(source: Path | io.StringIO, fields: list[dict[str, Any]]) -> pd.
 def load_case(case: str, params: dict[str, Any] | None = None) -> CaseData:
     """Read and validate a case's raw data; raises :class:`DataError` listing every problem.
 
-    ``params`` (default: the case's, loaded and checked here) give the years and
-    documents the data is checked against. Checks across files run on every
+    ``params`` (default: the case's, loaded and checked here; its notebook sections
+    are `make validate`'s to check) give the years and documents the data is
+    checked against. Checks across files run on every
     row that could be read, so one run lists schema and cross-file problems alike.
     """
     if params is None:
-        params = load_params(case)
+        params = load_params(case, check_sections=False)
     package = read_package(case)
     package_file = _rel(case_paths(case).raw / PACKAGE_FILE)
     problems: list[Problem] = []

@@ -224,19 +224,14 @@ def docx_bytes(items: list[Item], reports: Path, company: str, width_cm: float) 
             table = _table_frame(reports / item.file)
             grid = document.add_table(rows=1 + len(table), cols=len(table.columns))
             grid.style = "Table Grid"
-            for j, column in enumerate(table.columns):
-                cell = grid.rows[0].cells[j]
-                cell.text = str(column)
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            for i, row in enumerate(table.itertuples(index=False), start=1):
-                for j, value in enumerate(row):
-                    grid.rows[i].cells[j].text = _cell_text(value)
-            for row in grid.rows:
-                for cell in row.cells:
-                    for paragraph in cell.paragraphs:
-                        for run in paragraph.runs:
-                            run.font.size = Pt(8)
+            texts = [[str(c) for c in table.columns]]
+            texts += [[_cell_text(v) for v in row] for row in table.itertuples(index=False)]
+            # each row's cells read once: python-docx finds a cell by walking its row
+            for i, (grid_row, row_texts) in enumerate(zip(grid.rows, texts, strict=True)):
+                for cell, text in zip(grid_row.cells, row_texts, strict=True):
+                    run = cell.paragraphs[0].add_run(text)
+                    run.font.size = Pt(8)
+                    run.bold = i == 0 or None
             document.add_paragraph()
     buffer = io.BytesIO()
     document.save(buffer)
@@ -266,13 +261,15 @@ def _cell_text(value: Any) -> str:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The zip ``data`` rewritten with a fixed date on every entry, entries in order."""
+    """The zip ``data`` rewritten with a fixed date on every entry, entries in order;
+    images (compressed already) are stored, the XML deflated."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith((".png", ".jpeg", ".jpg"))
+            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()

@@ -13,7 +13,7 @@ from IPython.display import Markdown
 
 from ecomcase.build.outputs import Outputs, Skipped
 from ecomcase.display import Shown, display_table
-from ecomcase.strategy import diagrams, frameworks, market
+from ecomcase.strategy import charts, diagrams, frameworks, market
 from ecomcase.timeline.events import enum_values, ordered_values
 
 
@@ -46,7 +46,7 @@ def platform_section(
     platform_table = shares[["platform", "owner_group", "mau_10k", "share"]]
     year = market.years_label(platforms)
     in_year = f", {year}" if year else ""
-    fig = frameworks.mau_bar_chart(shares, own_group)
+    fig = charts.mau_bar_chart(shares, own_group)
     out.figure(
         "platform_mau",
         fig,
@@ -127,7 +127,7 @@ def strategy_timeline_section(
         artifact_id,
         title,
         reproduces=reproduces,
-        draw_section=lambda section: frameworks.strategy_phase_timeline(
+        draw_section=lambda section: charts.strategy_phase_timeline(
             milestones, section, categories, labels
         ),
         table=lambda section: frameworks.phase_spans(milestones, section["phases"]),
