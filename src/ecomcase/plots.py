@@ -186,13 +186,21 @@ def text_height(text: str, size: float, linespacing: float = 1.2) -> float:
     return _measure(text, size, linespacing)[1]
 
 
-def _tight(fig: matplotlib.figure.Figure):
-    """The figure's tight bounding box (inches), laid out but not rasterised."""
-    fig.draw_without_rendering()
-    return fig.get_tightbbox(fig.canvas.get_renderer())
+def _tight(fig: matplotlib.figure.Figure, renderer: Any):
+    """The figure's tight bounding box (inches), laid out but not rasterised.
+
+    ``renderer`` is kept across the resizes of one figure: text extents depend on the
+    resolution only, and matplotlib caches them per renderer (what
+    ``Figure.draw_without_rendering`` does, without a new renderer each time).
+    """
+    with renderer._draw_disabled():
+        fig.draw(renderer)
+    return fig.get_tightbbox(renderer)
 
 
-def _fit_width(fig: matplotlib.figure.Figure, inner: float) -> matplotlib.transforms.Bbox:
+def _fit_width(
+    fig: matplotlib.figure.Figure, inner: float, renderer: Any
+) -> matplotlib.transforms.Bbox:
     """Resize ``fig`` until its tight box is ``inner`` inches wide (within 0.005 in);
     returns that box.
 
@@ -201,7 +209,7 @@ def _fit_width(fig: matplotlib.figure.Figure, inner: float) -> matplotlib.transf
     """
     previous = None
     for _ in range(10):
-        box = _tight(fig)
+        box = _tight(fig, renderer)
         w, h = fig.get_size_inches()
         if abs(box.width - inner) < 0.005:
             return box
@@ -211,7 +219,7 @@ def _fit_width(fig: matplotlib.figure.Figure, inner: float) -> matplotlib.transf
             slope = slope if 0.05 < slope < 20 else 1.0
         previous = (w, box.width)
         fig.set_size_inches(max(1.0, w + (inner - box.width) / slope), h)
-    return _tight(fig)
+    return _tight(fig, renderer)
 
 
 def finish(
@@ -227,13 +235,14 @@ def finish(
     """
     target = full_width() if size == "full" else half_width()
     inner = target - 2 * PAD_INCHES
+    renderer = fig.canvas.get_renderer()
     fixed = getattr(fig, "_ecomcase_fixed", False)
-    box = _tight(fig) if fixed else _fit_width(fig, inner)
+    box = _tight(fig, renderer) if fixed else _fit_width(fig, inner, renderer)
     if note:
         w, h = fig.get_size_inches()
         text = wrap_to(note, inner, NOTE_PT)
         note_text(fig, box.x0 / w, (box.y0 - 0.06) / h, text, va="top", ha="left")
-        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        box = fig.get_tightbbox(renderer)
     return box.padded(PAD_INCHES)
 
 

@@ -73,6 +73,8 @@ def run_notebook(case: str, notebook: str) -> Path:
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,
                 extra_arguments=KERNEL_ARGS,
+                # written once at the end (or on a failing cell), not after every cell
+                request_save_on_cell_execute=False,
             )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)

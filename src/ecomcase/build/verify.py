@@ -57,9 +57,11 @@ def make_env(project: Path) -> dict[str, str]:
     return {**env, "ECOMCASE_ROOT": str(project)}
 
 
-def run_make(project: Path, *targets: str, capture: bool = True) -> subprocess.CompletedProcess:
-    """``make TARGETS`` in ``project``, with the package pointed at it."""
-    env = make_env(project)
+def run_make(
+    project: Path, *targets: str, capture: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``make TARGETS`` in ``project``, with the package pointed at it (and ``env`` added)."""
+    env = {**make_env(project), **(env or {})}
     return subprocess.run(
         ["make", "--no-print-directory", *targets],
         cwd=project,
@@ -111,7 +113,8 @@ def compare(recorded: dict, rebuilt: dict) -> Comparison:
 
 
 def verify(case: str) -> Comparison:
-    """Rebuild ``case`` from scratch in a temporary project; compare with its manifest."""
+    """Rebuild ``case`` from scratch in a temporary project, with the build's speed-up
+    memos off (``ECOMCASE_NO_CACHE``); compare with its manifest."""
     manifest_path = case_paths(case).reports / "manifest.json"
     if not manifest_path.is_file():
         raise EcomcaseError(
@@ -120,7 +123,9 @@ def verify(case: str) -> Comparison:
     recorded = json.loads(manifest_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix=f"ecomcase-verify-{case}-") as tmp:
         project = project_copy(Path(tmp) / "project", [case])
-        done = run_make(project, "all", f"CASE={case}", capture=False)
+        done = run_make(
+            project, "all", f"CASE={case}", capture=False, env={"ECOMCASE_NO_CACHE": "1"}
+        )
         if done.returncode != 0:
             raise EcomcaseError(f"the rebuild of {case} in {project} failed (see above)")
         rebuilt_path = project / "reports" / case / "manifest.json"
