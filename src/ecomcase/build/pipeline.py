@@ -16,8 +16,13 @@ from ecomcase.errors import NotebookError
 from ecomcase.fileio import atomic_write_text, dumps_json, write_if_changed
 
 KERNEL = "python3"
-#: Quiet the kernel's start-up notices (e.g. about its local TCP transport); errors still show.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+#: Quiet the kernel process's own log. A build needs nothing from it: a cell's error
+#: comes back through papermill (cell, name, value), a dead kernel as papermill's
+#: error. What it did print was noise: notices about its local TCP transport at
+#: start, and "KeyboardInterrupt caught in kernel" at the end of a good run, when the
+#: interrupt jupyter_client sends every kernel before shutting it down lands while
+#: the kernel is still finishing its last reply.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def split_params(case: str) -> list[str]:
