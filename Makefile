@@ -21,7 +21,6 @@ EXECUTED := $(REPORTS)/notebooks
 SRC := $(shell find src/ecomcase -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
 RAW_DIR := data/raw/$(CASE)
 PARAMS_FILE := params/$(CASE).yaml
-PARAMS_STAMP := $(BUILD)/params/.split
 # `make validate`'s check, passed: the gate before any notebook runs.
 VALIDATED := $(BUILD)/validated
 # Generated from the case's datapackage.json: RAW_INPUTS (every declared file; a missing
@@ -70,16 +69,13 @@ $(RAW_DIR)/datapackage.json: | $(VENV_STAMP)
 $(INPUTS_MK): $(RAW_DIR)/datapackage.json | $(VENV_STAMP)
 	@$(PY) -m ecomcase inputs --case $(CASE)
 
-# Params and every declared raw file, all problems listed at once; nothing runs before it passes.
+# Params and every declared raw file, all problems listed at once; nothing runs before it
+# passes. Then (same process) the params are split per notebook: a notebook's file changes
+# only when its parameters do, so only that notebook reruns.
 $(VALIDATED): $(PARAMS_FILE) $(RAW_DIR)/datapackage.json $(RAW_INPUTS) $(wildcard notebooks/*.ipynb) $(SRC) $(VENV_STAMP)
 	@$(PY) -m ecomcase validate --case $(CASE) --stamp $@
 
-# The params file is split per notebook; a notebook's file changes only when its parameters do.
-$(PARAMS_STAMP): $(VALIDATED)
-	@$(PY) -m ecomcase params --case $(CASE)
-	@mkdir -p $(@D) && touch $@
-
-$(BUILD)/params/%.json: $(PARAMS_STAMP) ;
+$(BUILD)/params/%.json: $(VALIDATED) ;
 
 # A deleted processed file reruns notebook 01 (and so everything after it).
 $(call executed,01_data_cleaning): notebooks/01_data_cleaning.ipynb $(call nb_params,01_data_cleaning) $(RAW_INPUTS) $(SRC) $(VENV_STAMP) $(if $(MISSING_PROCESSED),FORCE) | $(VALIDATED)

@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
         ("params", "validate params/<case>.yaml and split it per notebook"),
         ("run", "execute one notebook for a case"),
         ("report", "merge the notebooks' outputs into manifest, numbers, claims and index.html"),
-        ("validate", "check a case's params and raw data without running notebooks"),
+        ("validate", "check a case's params and raw data without running notebooks "
+         "(with --stamp, make's gate: also split the params per notebook)"),
         ("inputs", "write the make include file naming the case's declared inputs"),
         ("verify", "rebuild a case in a temporary folder and compare it with its manifest"),
         ("new-company", "scaffold params/<case>.yaml and data/raw/<case>/ for a new case"),
@@ -39,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "params":
-            changed = pipeline.split_params(args.case)
-            if changed:
-                pipeline.progress(f"{args.case}: parameters changed for {', '.join(changed)}")
+            _split_params(pipeline, args.case)
         elif args.command == "run":
             pipeline.progress(f"{args.case}: running {args.notebook} ...")
             pipeline.run_notebook(args.case, args.notebook)
@@ -58,11 +57,12 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
-            if args.stamp:
+            if args.stamp:  # make's gate: the notebooks' parameter files, then the stamp
                 from pathlib import Path
 
                 from ecomcase.fileio import atomic_write_text
 
+                _split_params(pipeline, args.case)
                 atomic_write_text(Path(args.stamp), summary + "\n")
         elif args.command == "inputs":
             from ecomcase.config import case_paths
@@ -92,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("params", "report") or (args.command == "validate" and args.stamp):
         _write_timing(args.case, args.command, time.perf_counter() - started)
     return 0
+
+
+def _split_params(pipeline, case: str) -> None:
+    changed = pipeline.split_params(case)
+    if changed:
+        pipeline.progress(f"{case}: parameters changed for {', '.join(changed)}")
 
 
 def _write_timing(case: str, command: str, seconds: float) -> None:
