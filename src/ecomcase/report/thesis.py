@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -289,8 +290,11 @@ def build_kit(
     folder.mkdir(parents=True, exist_ok=True)
     items = kit_items(artifacts, documents)
     atomic_write_text(folder / TEX, figures_tex(items, width_cm, company))
-    atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
-    built, note = compile_pdf(folder, epoch)
+    # pdflatex runs in processes of its own: the Word file is built meanwhile
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        typeset = pool.submit(compile_pdf, folder, epoch)
+        atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
+        built, note = typeset.result()
     files = [f"{KIT_DIR}/{TEX}", f"{KIT_DIR}/{DOCX}"] + ([f"{KIT_DIR}/{PDF}"] if built else [])
     return {
         "files": sorted(files),
