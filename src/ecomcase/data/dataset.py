@@ -929,8 +929,11 @@ def clean_case(data: CaseData) -> dict[str, Any]:
     return cleaned
 
 
-def table_summary(data: CaseData) -> pd.DataFrame:
-    """One line per raw resource: rows, title and source."""
+def table_summary(data: CaseData) -> Any:
+    """One line per raw resource: its file, rows (blank for a YAML document) and
+    sources, as the notebook shows it."""
+    from ecomcase.display import display_table
+
     rows = []
     for resource in data.package["resources"]:
         table = data.tables.get(resource["name"])
@@ -943,7 +946,7 @@ def table_summary(data: CaseData) -> pd.DataFrame:
                 "source": sources,
             }
         )
-    return pd.DataFrame(rows)
+    return display_table(pd.DataFrame(rows).astype({"rows": "Int64"}))
 
 
 def financial_numbers(data: CaseData) -> list[tuple[str, float, str, str]]:
