@@ -57,12 +57,14 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = validate_case(args.case)
             print(f"{args.case}: params and data are valid ({summary})")
-            if args.stamp:  # make's gate: the notebooks' parameter files, then the stamp
+            if args.stamp:  # make's gate: parameter files per notebook, clean reads, stamp
                 from pathlib import Path
 
+                from ecomcase.data.dataset import record_clean_reads
                 from ecomcase.fileio import atomic_write_text
 
                 _split_params(pipeline, args.case)
+                record_clean_reads(args.case)
                 atomic_write_text(Path(args.stamp), summary + "\n")
         elif args.command == "inputs":
             from ecomcase.config import case_paths

@@ -12,8 +12,10 @@ the header being line 1) and field.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +26,10 @@ import pandas as pd
 
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.data import reading
 from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
-from ecomcase.fileio import read_yaml_file
+from ecomcase.fileio import read_yaml_file, write_json
 from ecomcase.fuzzy.core import TOLERANCE
 from ecomcase.report.claims import load_claims
 from ecomcase.strategy.frameworks import framework_problems
@@ -174,23 +177,71 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
     file = _rel(path)
     if not path.is_file():
         return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
-    read = _read_content(str(path), file, path.read_bytes(), json.dumps(resource, sort_keys=True))
+    data = path.read_bytes()
+    descriptor = json.dumps(resource, sort_keys=True)
+    clean = clean_read_key(data, descriptor) in _clean_reads(str(case_paths(case).build))
+    read = _read_content(str(path), file, data, descriptor, clean)
     # the cached table is shared: each caller gets its own copy to change
     return _Read(None if read.table is None else read.table.copy(), list(read.problems))
 
 
-@functools.lru_cache(maxsize=64)
-def _read_content(path_text: str, file: str, data: bytes, descriptor: str) -> _Read:
-    """:func:`_read_resource` for one content of one file (cached: validate and
-    notebook 01, or a test validating many variants, read an unchanged file once)."""
-    frictionless = _frictionless()
+#: Where make's gate lists the file contents it found clean (see record_clean_reads).
+CLEAN_READS = "clean-reads.json"
 
+
+def clean_read_key(data: bytes, descriptor: str) -> str:
+    """What a clean reading of a file depends on: its bytes, its resource descriptor,
+    frictionless's version and this reading code."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in (data, descriptor.encode(), version("frictionless").encode()):
+        digest.update(hashlib.sha256(part).digest())
+    for module in (__file__, reading.__file__):
+        digest.update(hashlib.sha256(Path(module).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _clean_reads(build: str) -> frozenset[str]:
+    if os.environ.get("ECOMCASE_NO_CACHE"):
+        return frozenset()
+    path = Path(build) / CLEAN_READS
+    try:
+        return frozenset(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return frozenset()
+
+
+def record_clean_reads(case: str) -> None:
+    """After make's gate passed: list every tabular file's content as clean, so that
+    notebook 01 (and the gate, next time only the params changed) reads it with
+    pandas alone, without frictionless's second pass. A changed byte, descriptor,
+    frictionless version or reading code gives another key: a full check again."""
+    keys = []
+    for resource in read_package(case)["resources"]:
+        path = case_paths(case).raw / resource.get("path", "")
+        if "schema" in resource and path.is_file():
+            keys.append(clean_read_key(path.read_bytes(), json.dumps(resource, sort_keys=True)))
+    write_json(case_paths(case).build / CLEAN_READS, sorted(keys))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_content(
+    path_text: str, file: str, data: bytes, descriptor: str, clean: bool = False
+) -> _Read:
+    """:func:`_read_resource` for one content of one file (cached: validate and
+    notebook 01, or a test validating many variants, read an unchanged file once).
+    ``clean``: make's gate found this very content clean; pandas reads it alone."""
     path = Path(path_text)
     resource = json.loads(descriptor)
     text, problems = decode_csv(data, file)
     if text is None:
         return _Read(None, problems)
     fields = resource["schema"]["fields"]
+    if clean and not problems:
+        return _Read(_read_table(io.StringIO(text), fields), [])
+    frictionless = _frictionless()
     try:
         errors = _schema_errors(str(path), text, descriptor)
     except frictionless.FrictionlessException as exc:
