@@ -219,6 +219,20 @@ def test_notebooks_ran_in_the_venv_kernel(built):
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
 
 
+def test_every_step_writes_its_timings_outside_the_manifest(built):
+    folder = built / "reports/alibaba/.build/timings"
+    steps = {p.stem for p in folder.glob("*.json")}
+    assert {f"run-{nb}" for nb in NOTEBOOKS} | {f"artifacts-{nb}" for nb in NOTEBOOKS} <= steps
+    assert {"validate", "report"} <= steps
+    run = json.loads((folder / "run-03_internationalization_timeline.json").read_text())
+    assert set(run["seconds"]) == {"papermill", "html", "kernel_start"}
+    assert len(run["cells"]) >= 5 and all(s >= 0 for _, s in run["cells"])
+    figures = json.loads((folder / "artifacts-03_internationalization_timeline.json").read_text())
+    assert {"layout", "png", "svg", "pdf"} <= set(figures["artifacts"]["events_per_year"])
+    listed = json.dumps(_manifest(built))
+    assert "timings" not in listed and "clean-reads" not in listed
+
+
 def test_fuzzy_score_and_claims(built):
     numbers = json.loads((built / "reports/alibaba/numbers.json").read_text())
     assert numbers["fuzzy_score"]["value"] == pytest.approx(89.60)

@@ -1,0 +1,128 @@
+"""The build's speed-ups change no byte and let no bad file through: PDF font
+subsets made once per process, the gate's list of clean raw files, step timings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ecomcase.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pdf(text: str, monkeypatch, memo: bool) -> bytes:
+    import matplotlib.pyplot as plt
+
+    from ecomcase import plots
+
+    if memo:
+        monkeypatch.delenv("ECOMCASE_NO_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("ECOMCASE_NO_CACHE", "1")
+    fig, ax = plt.subplots(figsize=(plots.full_width(), 2))
+    ax.set_title(text, fontweight="bold")
+    ax.set_xlabel(text)
+    box = plots.finish(fig, "Data: x; x.csv")
+    data = plots.figure_bytes(fig, "pdf", 100, box)
+    plt.close(fig)
+    return data
+
+
+def test_pdf_font_subsets_are_made_once_and_change_no_byte(monkeypatch):
+    from ecomcase import pdf_fonts
+
+    text = "Office fi\u2013ffl \u2265 5 \u00d7"
+    without = _pdf(text, monkeypatch, memo=False)
+    pdf_fonts._SUBSETS.clear()
+    first = _pdf(text, monkeypatch, memo=True)
+    made = len(pdf_fonts._SUBSETS)
+    again = _pdf(text, monkeypatch, memo=True)
+    assert first == without == again
+    assert made >= 1 and len(pdf_fonts._SUBSETS) == made  # reused, not made anew
+    # a figure with other common glyphs asks for the same subset
+    _pdf("Another title, other words 123", monkeypatch, memo=True)
+    assert len(pdf_fonts._SUBSETS) == made
+
+
+def test_a_glyph_outside_the_common_set_gets_its_own_subset(monkeypatch):
+    from ecomcase import pdf_fonts
+
+    pdf_fonts._SUBSETS.clear()
+    _pdf("plain", monkeypatch, memo=True)
+    before = set(pdf_fonts._SUBSETS)
+    _pdf("plain \u03a9\u03b1", monkeypatch, memo=True)  # Greek: not in COMMON_TEXT
+    assert set(pdf_fonts._SUBSETS) > before
+
+
+def _tables(case: str = "alibaba") -> dict[str, pd.DataFrame]:
+    from ecomcase.data import dataset
+
+    dataset._read_content.cache_clear()
+    dataset._clean_reads.cache_clear()
+    return dataset.load_case(case).tables
+
+
+def test_clean_reads_give_the_same_tables_and_skip_frictionless(in_process, monkeypatch):
+    from ecomcase.data import dataset
+
+    full = _tables()
+    dataset.record_clean_reads("alibaba")
+    listed = json.loads((in_process / "reports/alibaba/.build/clean-reads.json").read_text())
+    assert len(listed) == sum("schema" in r for r in dataset.read_package("alibaba")["resources"])
+    monkeypatch.setattr(dataset, "_frictionless", lambda: pytest.fail("frictionless ran"))
+    known = _tables()
+    assert full.keys() == known.keys()
+    for name in full:
+        pd.testing.assert_frame_equal(full[name], known[name])
+
+
+def test_a_file_changed_after_the_gate_is_checked_in_full(in_process):
+    from ecomcase.data import dataset
+
+    dataset.record_clean_reads("alibaba")
+    events = in_process / "data/raw/alibaba/events.csv"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace(",holding_ma,", ",takeover,", 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        _tables()
+    assert any("'takeover'" in str(p) for p in caught.value.problems)
+
+
+def test_clean_reads_are_ignored_with_the_memos_off(in_process, monkeypatch):
+    from ecomcase.data import dataset
+
+    dataset.record_clean_reads("alibaba")
+    monkeypatch.setenv("ECOMCASE_NO_CACHE", "1")
+    calls = []
+    real = dataset._frictionless
+    monkeypatch.setattr(dataset, "_frictionless", lambda: calls.append(1) or real())
+    _tables()
+    assert calls
+
+
+def test_bench_profile_adds_up_each_step():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    run = {
+        "seconds": {"papermill": 5.0, "html": 0.5, "kernel_start": 1.0},
+        "cells": [["case = None", 0.01], ["# Parameters", 0.01], ["from x import y", 1.5],
+                  ["fig = a()", 2.48]],
+    }
+    artifacts = {"artifacts": {"fig_a": {"layout": 0.2, "png": 0.3, "pdf": 0.1},
+                               "tab_b": {"table": 0.05}}}
+    build = {"run-02_x": run, "artifacts-02_x": artifacts, "validate": {"seconds": {"total": 0.9}}}
+    found = bench.profile([build, build, build])
+    row = found["notebooks"]["02_x"]
+    assert row["setup_cell"] == 1.5 and row["other_cells"] == pytest.approx(2.5)
+    assert row["total"] == pytest.approx(1.0 + 1.5 + 2.5 + 0.5)
+    assert found["formats"] == {"layout": 0.2, "png": 0.3, "pdf": 0.1, "table": 0.05}
+    assert found["artifacts"]["fig_a"] == pytest.approx(0.6)
+    assert found["steps"] == {"validate": 0.9}
