@@ -204,16 +204,20 @@ def _fit_width(
     """Resize ``fig`` until its tight box is ``inner`` inches wide (within 0.005 in);
     returns that box.
 
-    The box grows with the figure at a slope below one (labels keep their size), so
-    each step after the first is a secant step on the last two measurements.
+    The box grows with the figure at a slope below one: the axes, placed in fractions
+    of the figure, stretch; their labels keep their size. The first step takes the
+    axes' share of the width as that slope, the next ones a secant on the last two
+    measurements; most figures are measured twice.
     """
     previous = None
+    spans = [ax.get_position() for ax in fig.axes]
+    first_slope = max(s.x1 for s in spans) - min(s.x0 for s in spans) if spans else 1.0
     for _ in range(10):
         box = _tight(fig, renderer)
         w, h = fig.get_size_inches()
         if abs(box.width - inner) < 0.005:
             return box
-        slope = 1.0
+        slope = first_slope if 0.2 < first_slope <= 1.0 else 1.0
         if previous is not None and abs(w - previous[0]) > 1e-6:
             slope = (box.width - previous[1]) / (w - previous[0])
             slope = slope if 0.05 < slope < 20 else 1.0
