@@ -147,6 +147,19 @@ def profile(builds: list[dict[str, dict]]) -> dict:
     return {"notebooks": notebooks, "artifacts": artifacts, "formats": formats, "steps": steps}
 
 
+def calibration(repeat: int) -> float:
+    """Seconds for a fixed pure-Python loop (median): how fast this machine ran this time,
+    to compare benches of different days (a shared machine's speed drifts by a third)."""
+    def loop() -> float:
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        return time.perf_counter() - started
+
+    return median([loop() for _ in range(repeat)])
+
+
 def bench_validate(project: Path, case: str, repeat: int) -> dict:
     """``python -m ecomcase validate`` on the case's params and raw data, start-up included:
     a full check (memos off) and one reusing the gate's list of clean file contents."""
@@ -319,6 +332,7 @@ def main() -> None:
         "repeat": args.repeat,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
+    results["calibration_s"] = calibration(args.repeat)
     with tempfile.TemporaryDirectory(prefix="ecomcase-bench-") as tmp:
         project = project_copy(Path(tmp) / "project", [args.case], root=args.root.resolve())
         results.update(bench_pipeline(project, args.case, args.repeat))
@@ -327,9 +341,12 @@ def main() -> None:
         results.update(bench_validate(project, args.case, args.repeat))
     if os.environ.get("BENCH_SETUP") == "1":
         results.update(bench_setup(1))
+    results["calibration_after_s"] = calibration(args.repeat)
     results["bench_s"] = time.perf_counter() - started
 
     rows = [
+        ("machine speed: 10M-step Python loop", f"{results['calibration_s']:.2f} s before, "
+         f"{results['calibration_after_s']:.2f} s after"),
         ("full rebuild (make all, outputs removed)", f"{results['full_rebuild_s']:.2f} s"
          "  (target <= 25)"),
         ("floor (same notebooks, one process)", f"{results['floor_s']:.2f} s"),

@@ -192,14 +192,22 @@ CLEAN_READS = "clean-reads.json"
 def clean_read_key(data: bytes, descriptor: str) -> str:
     """What a clean reading of a file depends on: its bytes, its resource descriptor,
     frictionless's version and this reading code."""
+    digest = hashlib.sha256()
+    for part in (data, descriptor.encode()):
+        digest.update(hashlib.sha256(part).digest())
+    digest.update(_reading_code())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _reading_code() -> bytes:
+    """Digest of what reads a file: frictionless's version and this package's reading code."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256()
-    for part in (data, descriptor.encode(), version("frictionless").encode()):
-        digest.update(hashlib.sha256(part).digest())
+    digest = hashlib.sha256(version("frictionless").encode())
     for module in (__file__, reading.__file__):
         digest.update(hashlib.sha256(Path(module).read_bytes()).digest())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 @functools.cache
