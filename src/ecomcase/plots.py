@@ -20,6 +20,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ecomcase import pdf_fonts  # noqa: E402
 from ecomcase.fileio import atomic_write_bytes  # noqa: E402
+from ecomcase.print_size import (  # noqa: E402, F401 (the figures' sizes, read as plots.*)
+    CM,
+    PAGE_HEIGHT_CM,
+    TEXT_WIDTH_CM,
+    configure,
+    full_width,
+    half_width,
+    page_height,
+    titles_on,
+)
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = [
@@ -47,11 +57,8 @@ def category_colours(categories) -> dict[str, str]:
     }
 
 
-#: Named print sizes: a figure is drawn at the width it is printed at, so its
-#: text sizes are the printed sizes (body >= BODY_PT, notes >= NOTE_PT).
-CM = 1 / 2.54
-TEXT_WIDTH_CM = 16.0
-PAGE_HEIGHT_CM = 23.0
+#: Named print sizes (ecomcase.print_size): a figure is drawn at the width it is
+#: printed at, so its text sizes are the printed sizes (body >= BODY_PT, notes >= NOTE_PT).
 BODY_PT = 8.0
 NOTE_PT = 7.0
 #: Element ids (SVG ``gid``) of source notes: the one text allowed below BODY_PT.
@@ -90,35 +97,6 @@ _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
-
-
-#: The print settings of the case being built (``configure`` sets them from its params).
-_PRINT = {"width_cm": TEXT_WIDTH_CM, "titles": False}
-
-
-def configure(width_cm: float = TEXT_WIDTH_CM, titles: bool = False) -> None:
-    """Print settings for the figures drawn next: the text width (cm) and whether
-    figures carry their titles (for slides; a printed caption carries them)."""
-    _PRINT.update(width_cm=float(width_cm), titles=bool(titles))
-
-
-def full_width() -> float:
-    """Width (inches) of a figure printed across the text width."""
-    return _PRINT["width_cm"] * CM
-
-
-def half_width() -> float:
-    """Width (inches) of a small chart printed at half the text width."""
-    return full_width() / 2
-
-
-def page_height() -> float:
-    """The tallest a figure may be (inches): a text page less room for its caption."""
-    return PAGE_HEIGHT_CM * CM
-
-
-def titles_on() -> bool:
-    return bool(_PRINT["titles"])
 
 
 def title(ax: plt.Axes, text: str, **kwargs) -> None:

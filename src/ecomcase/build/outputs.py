@@ -16,19 +16,20 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ecomcase import plots
+from ecomcase import print_size
 from ecomcase.build import timings
 from ecomcase.build.params import load_params
 from ecomcase.config import CasePaths, case_paths, resolve_case
 from ecomcase.fileio import atomic_write_text, write_json
-from ecomcase.plots import save_figure
 from ecomcase.tables import save_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ class Outputs:
         self.case = resolve_case(self.case)
         self.paths = case_paths(self.case)
         self.params = load_params(self.case, check_sections=False)
-        plots.configure(
-            self.params.get("figure_width_cm", plots.TEXT_WIDTH_CM),
+        print_size.configure(
+            self.params.get("figure_width_cm", print_size.TEXT_WIDTH_CM),
             self.params.get("figure_titles", False),
         )
         if self.stage.exists():
@@ -120,7 +121,7 @@ class Outputs:
     def figure(
         self,
         artifact_id: str,
-        fig: plt.Figure,
+        fig: Figure,
         title: str,
         reproduces: str | None = None,
         table: pd.DataFrame | None = None,
@@ -132,10 +133,14 @@ class Outputs:
         data come from, :meth:`source_note`) below it."""
         entry = self._artifact(artifact_id, title, reproduces)
         started = time.perf_counter()
+        import matplotlib.pyplot as plt
+
+        from ecomcase import plots
+
         box = plots.finish(fig, note, size)
         seconds = self.seconds.setdefault(artifact_id, {"layout": time.perf_counter() - started})
         stem = self.stage / "figures" / artifact_id
-        written = save_figure(
+        written = plots.save_figure(
             fig, stem, self.params["figure_formats"], self.params["figure_dpi"], box, seconds
         )
         self._staged(entry, written)
