@@ -49,6 +49,31 @@ def test_pdf_font_subsets_are_made_once_and_change_no_byte(monkeypatch):
     assert len(pdf_fonts._SUBSETS) == made
 
 
+def test_subsets_kept_on_disk_are_read_by_the_next_process_unchanged(monkeypatch, tmp_path):
+    from ecomcase import pdf_fonts
+
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(tmp_path / "subsets"))
+    without = _pdf("Kept on disk", monkeypatch, memo=False)
+    pdf_fonts._SUBSETS.clear()
+    made = _pdf("Kept on disk", monkeypatch, memo=True)  # made and written
+    kept = sorted(p.name for p in (tmp_path / "subsets").iterdir())
+    assert kept and all(n.endswith((".ttf", ".json")) for n in kept)
+    pdf_fonts._SUBSETS.clear()  # as a new process
+    monkeypatch.setattr(pdf_fonts, "_make_subset", lambda *a: pytest.fail("made again"))
+    read = _pdf("Kept on disk", monkeypatch, memo=True)
+    assert without == made == read
+
+
+def test_an_unwritable_cache_folder_is_no_error(monkeypatch, tmp_path):
+    from ecomcase import pdf_fonts
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(blocker / "subsets"))
+    pdf_fonts._SUBSETS.clear()
+    assert _pdf("No folder", monkeypatch, memo=True).startswith(b"%PDF")
+
+
 def test_a_glyph_outside_the_common_set_gets_its_own_subset(monkeypatch):
     from ecomcase import pdf_fonts
 
