@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from ecomcase.build import timings
 from ecomcase.build.params import load_params, notebook_parameters
@@ -52,13 +53,31 @@ def run_notebook(case: str, notebook: str) -> Path:
     cell and the error; the partly executed notebook is kept as
     ``<notebook>.failed.ipynb`` and earlier outputs stay as they were.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     if notebook not in NOTEBOOKS:
         raise NotebookError(
             f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
         )
+    # the kernel boots (about a second) while this process imports papermill
+    kernel = _start_kernel()
+    try:
+        return _run_in(kernel, case, notebook)
+    finally:
+        # stopped at once: every output is written (atomically) by the last cell
+        kernel.shutdown_kernel(now=True)
+
+
+def _start_kernel() -> Any:
+    from jupyter_client.manager import KernelManager
+
+    kernel = KernelManager(kernel_name=KERNEL)
+    kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR))
+    return kernel
+
+
+def _run_in(kernel: Any, case: str, notebook: str) -> Path:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     params = load_params(case, check_sections=False)
     paths = case_paths(case)
     source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
@@ -80,9 +99,7 @@ def run_notebook(case: str, notebook: str) -> Path:
                 extra_arguments=KERNEL_ARGS,
                 # written once at the end (or on a failing cell), not after every cell
                 request_save_on_cell_execute=False,
-                # stop the kernel at once when the last cell is done: every output is
-                # written by then (atomically), and the polite shutdown waited 0.5 s
-                shutdown_kernel="immediate",
+                km=kernel,
             )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)
