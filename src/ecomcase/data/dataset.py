@@ -179,7 +179,8 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
         return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
     data = path.read_bytes()
     descriptor = json.dumps(resource, sort_keys=True)
-    clean = clean_read_key(data, descriptor) in _clean_reads(str(case_paths(case).build))
+    listed = _clean_reads(str(case_paths(case).build))
+    clean = bool(listed) and clean_read_key(data, descriptor) in listed
     read = _read_content(str(path), file, data, descriptor, clean)
     # the cached table is shared: each caller gets its own copy to change
     return _Read(None if read.table is None else read.table.copy(), list(read.problems))
