@@ -96,10 +96,9 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,
-                extra_arguments=KERNEL_ARGS,
                 # written once at the end (or on a failing cell), not after every cell
                 request_save_on_cell_execute=False,
-                km=kernel,
+                km=kernel,  # started by run_notebook, with KERNEL_ARGS
             )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)
