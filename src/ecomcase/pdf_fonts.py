@@ -72,15 +72,16 @@ def _make_subset(original, fontfile, glyphs: frozenset) -> tuple[bytes, dict]:
         return buffer.getvalue(), dict(made.glyph_index_map)
 
 
+#: The folder of kept subsets, under the environment's ``share/ecomcase``.
+FOLDER = "pdf-font-subsets"
+
+
 def cache_dir() -> Path:
     """Where subsets are kept between processes: inside the environment that holds the
     fonts and fontTools (``<venv>/share/ecomcase/pdf-font-subsets``), so a rebuild of
     the reports (which deletes them) still finds them; ``ECOMCASE_CACHE_DIR`` overrides."""
     override = os.environ.get("ECOMCASE_CACHE_DIR")
     return Path(override) if override else Path(sys.prefix) / "share" / "ecomcase" / FOLDER
-
-
-FOLDER = "pdf-font-subsets"
 
 
 def _disk_key(fontfile, glyphs: frozenset) -> str:

@@ -47,10 +47,3 @@ def cell_seconds(notebook: Any) -> list[tuple[str, float]]:
             found.append((first[:60], float(duration)))
     return found
 
-
-def read_all(case: str) -> dict[str, dict[str, Any]]:
-    """Every step's last timings, by step name."""
-    folder = case_paths(case).timings("x").parent
-    return {
-        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
-    }

@@ -72,10 +72,11 @@ class Settings:
     def mode_labels(self, modes: Sequence[str]) -> dict[str, str]:
         return {m: tl.label(m, self.values.get("mode_labels")) for m in modes}
 
-    def event_numbers(self, events: pd.DataFrame, modes: Sequence[str]) -> list[tl.Number]:
-        """:func:`ecomcase.timeline.events.event_numbers` under these settings."""
-        return tl.event_numbers(
-            events,
+    def _counting(self, modes: Sequence[str]) -> tuple:
+        """What the event numbers are counted under, in the order both
+        ``event_numbers`` functions take it: years, modes, window, turning year,
+        amount threshold, host concentration."""
+        return (
             self.first,
             self.last,
             modes,
@@ -85,21 +86,15 @@ class Settings:
             self["host_concentration"],
         )
 
+    def event_numbers(self, events: pd.DataFrame, modes: Sequence[str]) -> list[tl.Number]:
+        """:func:`ecomcase.timeline.events.event_numbers` under these settings."""
+        return tl.event_numbers(events, *self._counting(modes))
+
     def event_values(
         self, modes: Sequence[str], acquisition: str
     ) -> Callable[[pd.DataFrame], dict[str, Any]]:
         """:func:`event_values` under these settings, for the coding multiverse."""
-        return event_values(
-            self.first,
-            self.last,
-            modes,
-            self.window,
-            self.turning,
-            self["amount_threshold_usd_m"],
-            self["host_concentration"],
-            acquisition,
-            self["alpha"],
-        )
+        return event_values(*self._counting(modes), acquisition, self["alpha"])
 
 
 def event_values(
