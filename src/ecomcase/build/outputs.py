@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ecomcase import print_size
-from ecomcase.build import timings
+from ecomcase.build import background, timings
 from ecomcase.build.params import load_params
 from ecomcase.config import CasePaths, case_paths, resolve_case
 from ecomcase.fileio import atomic_write_text, write_json
@@ -84,8 +84,10 @@ class Outputs:
     evidence_rows: dict[str, list[str]] = field(default_factory=dict)
     #: seconds per artifact and part (layout, each format, tables), for `make bench`
     seconds: dict[str, dict[str, float]] = field(default_factory=dict)
+    _writer: background.Writer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        background.settle()
         # None: a notebook opened in JupyterLab (see config.resolve_case)
         self.case = resolve_case(self.case)
         self.paths = case_paths(self.case)
@@ -97,6 +99,7 @@ class Outputs:
         if self.stage.exists():
             shutil.rmtree(self.stage)
         self.stage.mkdir(parents=True)
+        self._writer = background.Writer(self.stage / ".children")
 
     @property
     def stage(self) -> Path:
@@ -140,10 +143,13 @@ class Outputs:
         box = plots.finish(fig, note, size)
         seconds = self.seconds.setdefault(artifact_id, {"layout": time.perf_counter() - started})
         stem = self.stage / "figures" / artifact_id
-        written = plots.save_figure(
-            fig, stem, self.params["figure_formats"], self.params["figure_dpi"], box, seconds
-        )
-        self._staged(entry, written)
+        formats, dpi = self.params["figure_formats"], self.params["figure_dpi"]
+        # the PNG is shown here and now; a child writes the other formats meanwhile
+        here = [f for f in formats if f == "png" or not background.forking()]
+        written = plots.save_figure(fig, stem, here, dpi, box, seconds)
+        later = [f for f in formats if f not in here]
+        written += self._writer.save(artifact_id, fig, stem, later, dpi, box)
+        self._staged(entry, sorted(written, key=lambda p: formats.index(p.suffix[1:])))
         png = [p for p in written if p.suffix == ".png"]
         if png:
             _show_png(png[0])
@@ -250,6 +256,8 @@ class Outputs:
 
     def publish(self) -> dict[str, Any]:
         """Move staged files into place and record this notebook's fragment."""
+        for artifact_id, seconds in self._writer.wait().items():
+            self.seconds.setdefault(artifact_id, {}).update(seconds)
         previous = _read_fragment(self.paths.fragment(self.notebook))
         staged_files = [f for a in self.artifacts for f in a["files"]]
         for rel in staged_files:

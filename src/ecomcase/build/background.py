@@ -1,0 +1,144 @@
+"""Figure files written by a child process while the notebook goes on.
+
+A figure is laid out and shown in the notebook (its PNG) by the notebook's own
+process; its other formats (SVG, PDF) need nothing from the notebook but the
+figure, so a forked child writes them while the next cells run, on the core the
+notebook leaves idle. The child is a copy of the process at the moment of the
+fork: the same figure, style and fonts, hence the same bytes as a serial save
+(a test compares them).
+
+Forking is used on Linux only (macOS's system libraries are not fork-safe,
+Windows has no fork), with more than one core, and unless ``ECOMCASE_SERIAL``
+is set; otherwise the files are written in place, one after another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecomcase.errors import EcomcaseError
+
+#: Set (to anything but "" or "0"): every figure file is written by the notebook's process.
+SERIAL_ENV = "ECOMCASE_SERIAL"
+
+
+class FigureWriteError(EcomcaseError):
+    """A child process failed to write a figure file."""
+
+
+def forking() -> bool:
+    """Whether figure files may be written by forked children here."""
+    serial = os.environ.get(SERIAL_ENV, "") not in ("", "0")
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and not serial
+
+
+@dataclass
+class _Child:
+    pid: int
+    artifact: str
+    report: Path
+
+
+#: Writers of this process whose children may still run (see :func:`settle`).
+_WRITERS: list[Writer] = []
+
+
+def settle() -> None:
+    """Wait for the children of every writer of this process, their errors ignored: a
+    notebook that starts again (its set-up cell rerun) abandons the earlier outputs,
+    and their children must not write into its fresh staging folder."""
+    while _WRITERS:
+        writer = _WRITERS.pop()
+        with contextlib.suppress(FigureWriteError):
+            writer.wait()
+
+
+@dataclass
+class Writer:
+    """Writes figure files in forked children, at most ``limit`` at a time; the
+    children's reports (seconds per format, or the error) go to ``folder``."""
+
+    folder: Path
+    limit: int = max(1, (os.cpu_count() or 1) - 1)
+
+    def __post_init__(self) -> None:
+        self._running: list[_Child] = []
+        self.seconds: dict[str, dict[str, float]] = {}
+        _WRITERS.append(self)
+
+    def save(
+        self, artifact: str, fig: Any, stem: Path, formats: list[str], dpi: int, box: Any
+    ) -> list[Path]:
+        """Start writing ``fig`` as ``stem.<fmt>`` for each format; returns the paths it
+        will have written once :meth:`wait` returns."""
+        from ecomcase import plots
+
+        paths = [stem.with_suffix(f".{fmt}") for fmt in formats]
+        if not formats:
+            return paths
+        while len(self._running) >= self.limit:
+            self._reap(self._running[0])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        report = self.folder / f"{artifact}.json"
+        report.unlink(missing_ok=True)
+        with warnings.catch_warnings():
+            # Python 3.12+ warns that a fork of a process with threads (the kernel's
+            # message threads) may deadlock in the child. This child takes no lock those
+            # threads use: it renders, writes files and a report, and leaves by _exit,
+            # with its output streams replaced before anything is written to them.
+            warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which ends in os._exit
+            _child(report, lambda seconds: plots.save_figure(fig, stem, formats, dpi, box, seconds))
+        self._running.append(_Child(pid, artifact, report))
+        return paths
+
+    def wait(self) -> dict[str, dict[str, float]]:
+        """Wait for every child; raise :class:`FigureWriteError` naming the figure when
+        one failed. Returns the seconds per artifact and format the children took."""
+        errors = []
+        while self._running:
+            try:
+                self._reap(self._running[0])
+            except FigureWriteError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise FigureWriteError("\n".join(errors))
+        return self.seconds
+
+    def _reap(self, child: _Child) -> None:
+        self._running.remove(child)
+        _, status = os.waitpid(child.pid, 0)
+        report = {}
+        if child.report.is_file():
+            report = json.loads(child.report.read_text(encoding="utf-8"))
+        if os.waitstatus_to_exitcode(status) != 0 or "error" in report:
+            detail = report.get("error", f"the child process ended with status {status}")
+            raise FigureWriteError(f"figure '{child.artifact}' could not be written:\n{detail}")
+        self.seconds[child.artifact] = report.get("seconds", {})
+
+
+def _child(report: Path, work: Any) -> None:  # pragma: no cover - runs in the child
+    """Run ``work(seconds)`` in a forked child and leave; never returns."""
+    code = 1
+    try:
+        # the kernel's streams send through its message threads, which a child has not
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        seconds: dict[str, float] = {}
+        work(seconds)
+        outcome: dict[str, Any] = {"seconds": seconds}
+        code = 0
+    except BaseException:  # noqa: BLE001 - everything goes to the parent
+        outcome = {"error": traceback.format_exc()}
+    try:
+        report.write_text(json.dumps(outcome), encoding="utf-8")
+    finally:
+        os._exit(code)
