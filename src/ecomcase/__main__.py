@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("--notebook", required=True)
     args = parser.parse_args(argv)
     skip_unused_format_checker()
+    kernel = None
+    if args.command == "run":
+        kernel = _start_kernel(args.notebook)
 
     from ecomcase.build import pipeline
 
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             _split_params(pipeline, args.case)
         elif args.command == "run":
             pipeline.progress(f"{args.case}: running {args.notebook} ...")
-            pipeline.run_notebook(args.case, args.notebook)
+            pipeline.run_notebook(args.case, args.notebook, kernel)
             pipeline.progress(
                 f"{args.case}: {args.notebook} done in {time.perf_counter() - started:.1f} s"
             )
@@ -94,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("params", "report") or (args.command == "validate" and args.stamp):
         _write_timing(args.case, args.command, time.perf_counter() - started)
     return 0
+
+
+def _start_kernel(notebook: str):
+    """The run step's kernel, started before the package's heavier imports (None for
+    an unknown notebook: the run says what is wrong)."""
+    from ecomcase.build import kernel
+    from ecomcase.errors import NotebookError
+
+    try:
+        kernel.check_notebook(notebook)
+    except NotebookError:
+        return None
+    return kernel.start()
 
 
 def _split_params(pipeline, case: str) -> None:

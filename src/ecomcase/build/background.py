@@ -86,6 +86,7 @@ class Writer:
             return paths
         while len(self._running) >= self.limit:
             self._reap(self._running[0])
+        _prepare(formats)
         self.folder.mkdir(parents=True, exist_ok=True)
         report = self.folder / f"{artifact}.json"
         report.unlink(missing_ok=True)
@@ -124,6 +125,19 @@ class Writer:
             detail = report.get("error", f"the child process ended with status {status}")
             raise FigureWriteError(f"figure '{child.artifact}' could not be written:\n{detail}")
         self.seconds[child.artifact] = report.get("seconds", {})
+
+
+def _prepare(formats: list[str]) -> None:
+    """Import the formats' matplotlib backends (and the PDF font memo) here, once,
+    rather than in every child."""
+    from matplotlib.backend_bases import get_registered_canvas_class
+
+    from ecomcase import pdf_fonts
+
+    for fmt in formats:
+        get_registered_canvas_class(fmt)  # imports the backend
+        if fmt == "pdf":
+            pdf_fonts.install()
 
 
 def _child(report: Path, work: Any) -> None:  # pragma: no cover - runs in the child

@@ -10,20 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ecomcase.build import kernel as kernels
 from ecomcase.build import timings
 from ecomcase.build.params import load_params, notebook_parameters
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths
 from ecomcase.errors import NotebookError
 from ecomcase.fileio import atomic_write_text, dumps_json, write_if_changed
-
-KERNEL = "python3"
-#: Quiet the kernel process's own log. A build needs nothing from it: a cell's error
-#: comes back through papermill (cell, name, value), a dead kernel as papermill's
-#: error. What it did print was noise: notices about its local TCP transport at
-#: start, and "KeyboardInterrupt caught in kernel" at the end of a good run, when the
-#: interrupt jupyter_client sends every kernel before shutting it down lands while
-#: the kernel is still finishing its last reply.
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def split_params(case: str) -> list[str]:
@@ -46,32 +38,24 @@ def split_params(case: str) -> list[str]:
     return changed
 
 
-def run_notebook(case: str, notebook: str) -> Path:
-    """Execute ``notebooks/<notebook>.ipynb`` for ``case``; returns the executed copy.
+def run_notebook(case: str, notebook: str, kernel: Any = None) -> Path:
+    """Execute ``notebooks/<notebook>.ipynb`` for ``case`` in ``kernel`` (from
+    :func:`kernel.start`; started here when None, and stopped here in any case);
+    returns the executed copy.
 
     On a failing cell, raises :class:`NotebookError` naming the notebook, the
     cell and the error; the partly executed notebook is kept as
     ``<notebook>.failed.ipynb`` and earlier outputs stay as they were.
     """
-    if notebook not in NOTEBOOKS:
-        raise NotebookError(
-            f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
-        )
-    # the kernel boots (about a second) while this process imports papermill
-    kernel = _start_kernel()
     try:
+        kernels.check_notebook(notebook)
+        # the kernel boots (about a second) while this process imports papermill
+        kernel = kernel or kernels.start()
         return _run_in(kernel, case, notebook)
     finally:
-        # stopped at once: every output is written (atomically) by the last cell
-        kernel.shutdown_kernel(now=True)
-
-
-def _start_kernel() -> Any:
-    from jupyter_client.manager import KernelManager
-
-    kernel = KernelManager(kernel_name=KERNEL)
-    kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR))
-    return kernel
+        if kernel is not None:
+            # stopped at once: every output is written (atomically) by the last cell
+            kernel.shutdown_kernel(now=True)
 
 
 def _run_in(kernel: Any, case: str, notebook: str) -> Path:
@@ -93,12 +77,12 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
                 str(source),
                 str(running),
                 parameters=notebook_parameters(params, notebook),
-                kernel_name=KERNEL,
+                kernel_name=kernels.KERNEL,
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,
                 # written once at the end (or on a failing cell), not after every cell
                 request_save_on_cell_execute=False,
-                km=kernel,  # started by run_notebook, with KERNEL_ARGS
+                km=kernel,  # started by kernel.start, with its arguments
             )
     except PapermillExecutionError as exc:
         shutil.move(str(running), failed)

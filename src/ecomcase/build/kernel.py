@@ -1,0 +1,39 @@
+"""The kernel a notebook runs in, started before anything else of the run step.
+
+``python -m ecomcase run`` starts it first: the kernel boots (about half a second)
+while the run step imports papermill and the package. This module imports nothing
+heavy for that reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
+from ecomcase.errors import NotebookError
+
+KERNEL = "python3"
+#: Quiet the kernel process's own log. A build needs nothing from it: a cell's error
+#: comes back through papermill (cell, name, value), a dead kernel as papermill's
+#: error. What it did print was noise: notices about its local TCP transport at
+#: start, and "KeyboardInterrupt caught in kernel" at the end of a good run, when the
+#: interrupt jupyter_client sends every kernel before shutting it down lands while
+#: the kernel is still finishing its last reply.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+def check_notebook(notebook: str) -> None:
+    """Raise :class:`NotebookError` unless ``notebook`` is one of the package's."""
+    if notebook not in NOTEBOOKS:
+        raise NotebookError(
+            f"unknown notebook '{notebook}' (expected one of: {', '.join(NOTEBOOKS)})"
+        )
+
+
+def start() -> Any:
+    """A started kernel (a jupyter_client ``KernelManager``) in the notebooks' folder."""
+    from jupyter_client.manager import KernelManager
+
+    kernel = KernelManager(kernel_name=KERNEL)
+    kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR))
+    return kernel
