@@ -5,13 +5,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-from ecomcase import plots
+from ecomcase import imports, plots
 from ecomcase.fuzzy import core as fuzzy
 from ecomcase.fuzzy import sensitivity as sens
 from ecomcase.fuzzy.case import FuzzySetup
 from ecomcase.plots import GREY, PALETTE
+
+sns = imports.seaborn()
 
 
 def _grade_label(grade: str) -> str:
