@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,10 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
     failed = paths.executed_notebooks / f"{notebook}.failed.ipynb"
     final.parent.mkdir(parents=True, exist_ok=True)
     watch = timings.Stopwatch()
+    # nbconvert loads while the kernel runs the cells (this process only waits for them)
+    pool = ThreadPoolExecutor(max_workers=1)
+    exporter = pool.submit(html_exporter)
+    pool.shutdown(wait=False)
     try:
         with watch.part("papermill"):
             executed = papermill.execute_notebook(
@@ -94,7 +99,7 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
             f"  earlier outputs of this notebook were left unchanged"
         ) from None
     with watch.part("html"):
-        atomic_write_text(final.with_suffix(".html"), notebook_html(running))
+        atomic_write_text(final.with_suffix(".html"), notebook_html(running, exporter.result()))
     running.replace(final)
     failed.unlink(missing_ok=True)
     cells = timings.cell_seconds(executed)
@@ -104,11 +109,20 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
     return final
 
 
-def notebook_html(path: Path) -> str:
+def notebook_html(path: Path, exporter: Any = None) -> str:
     """The executed notebook as a self-contained HTML page that reads as a paper:
     code folded behind "Show code" (template ``report/templates/folded``), no
     In/Out prompts, and only the parameters the run used (papermill's injected
-    cell; the notebook's defaults cell is left out). The ``.ipynb`` keeps all."""
+    cell; the notebook's defaults cell is left out). The ``.ipynb`` keeps all.
+    ``exporter``: one from :func:`html_exporter` (made here when None)."""
+    body, _ = (exporter or html_exporter()).from_filename(str(path))
+    return body
+
+
+def html_exporter() -> Any:
+    """The nbconvert exporter of :func:`notebook_html`, warmed up: a two-cell notebook
+    converted once loads its templates, markdown renderer and code highlighter."""
+    import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -122,8 +136,11 @@ def notebook_html(path: Path) -> str:
         template_name="folded",
         extra_template_basedirs=[str(Path(__file__).parents[1] / "report" / "templates")],
     )
-    body, _ = exporter.from_filename(str(path))
-    return body
+    v4 = nbformat.v4
+    exporter.from_notebook_node(
+        v4.new_notebook(cells=[v4.new_markdown_cell("# *A* heading"), v4.new_code_cell("x = 1")])
+    )
+    return exporter
 
 
 def progress(message: str) -> None:

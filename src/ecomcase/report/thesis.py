@@ -232,11 +232,10 @@ def docx_bytes(items: list[Item], reports: Path, company: str, width_cm: float) 
                 for cell, text in zip(grid_row.cells, row_texts, strict=True):
                     run = cell.paragraphs[0].add_run(text)
                     run.font.size = Pt(8)
-                    run.bold = i == 0 or None
+                    if i == 0:
+                        run.bold = True
             document.add_paragraph()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return _package_bytes(document)
 
 
 def _png_width_cm(png: Path) -> float:
@@ -261,19 +260,39 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The zip ``data`` rewritten with a fixed date on every entry, entries in order;
-    images (compressed already) are stored, the XML deflated."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
-            stored = info.filename.lower().endswith((".png", ".jpeg", ".jpg"))
-            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+class _FixedZip:
+    """Where python-docx's package writer puts the parts (its ``write(pack_uri, blob)``):
+    a zip with a fixed date on every entry, in the writer's order; images (compressed
+    already) stored, the XML deflated."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name = pack_uri.membername
+        entry = zipfile.ZipInfo(name, date_time=FIXED_DATE.timetuple()[:6])
+        stored = name.lower().endswith((".png", ".jpeg", ".jpg"))
+        entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.zip.writestr(entry, blob)
+
+
+def _package_bytes(document: Any) -> bytes:
+    """``document`` as .docx bytes, the steps of ``Document.save`` written straight
+    into a :class:`_FixedZip` (python-docx's own zip would deflate the images and
+    stamp today's date, and rewriting it would inflate and deflate everything again)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    sink = _FixedZip()
+    PackageWriter._write_content_types_stream(sink, package.parts)
+    PackageWriter._write_pkg_rels(sink, package.rels)
+    PackageWriter._write_parts(sink, package.parts)
+    sink.zip.close()
+    return sink.buffer.getvalue()
 
 
 def build_kit(
