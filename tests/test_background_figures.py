@@ -15,7 +15,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _publish_one_figure(case: str, monkeypatch, serial: bool) -> dict[str, bytes]:
+def _publish_one_figure(
+    case: str, monkeypatch, serial: bool, batch: bool = False
+) -> dict[str, bytes]:
     import matplotlib.pyplot as plt
 
     from ecomcase import plots  # noqa: F401 - the package's style, as in a notebook
@@ -23,6 +25,7 @@ def _publish_one_figure(case: str, monkeypatch, serial: bool) -> dict[str, bytes
     from ecomcase.config import case_paths
 
     monkeypatch.setenv(background.SERIAL_ENV, "1" if serial else "0")
+    monkeypatch.setenv(background.BATCH_ENV, "1" if batch else "0")
     out = Outputs(case, "04_fuzzy_evaluation")
     for name in ("first", "second", "third"):  # more figures than children at a time
         fig, ax = plt.subplots()
@@ -36,10 +39,34 @@ def _publish_one_figure(case: str, monkeypatch, serial: bool) -> dict[str, bytes
 
 def test_children_write_the_bytes_a_serial_save_writes(in_process, monkeypatch):
     forked = _publish_one_figure("alibaba", monkeypatch, serial=False)
+    batch = _publish_one_figure("alibaba", monkeypatch, serial=False, batch=True)
     serial = _publish_one_figure("alibaba", monkeypatch, serial=True)
     assert sorted(forked) == [f"check_{n}.{f}" for n in ("first", "second", "third")
                               for f in ("pdf", "png", "svg")]
-    assert forked == serial
+    assert forked == batch == serial
+
+
+@pytest.mark.parametrize(
+    ("serial", "batch", "here", "child"),
+    [("1", "1", ["png", "svg", "pdf"], []), ("0", "0", ["png"], ["svg", "pdf"]),
+     ("0", "1", [], ["png", "svg", "pdf"])],
+)
+def test_the_shown_format_is_written_here_unless_in_a_build(monkeypatch, serial, batch,
+                                                            here, child):
+    monkeypatch.setenv(background.SERIAL_ENV, serial)
+    monkeypatch.setenv(background.BATCH_ENV, batch)
+    assert background.split(["png", "svg", "pdf"]) == (here, child)
+
+
+def test_what_follows_a_child_runs_here_once_it_has_written(tmp_path, monkeypatch):
+    from ecomcase import plots
+
+    monkeypatch.setattr(plots, "save_figure", lambda fig, stem, *a: stem.write_text("done"))
+    writer = background.Writer(tmp_path / "children")
+    seen = []
+    writer.save("a", object(), tmp_path / "a", ["png"], 100, None,
+                then=lambda: seen.append((tmp_path / "a").read_text()))
+    assert writer.wait() == {"a": {}} and seen == ["done"]
 
 
 def test_a_failing_child_names_its_figure_when_the_notebook_publishes(tmp_path, monkeypatch):

@@ -7,6 +7,12 @@ notebook leaves idle. The child is a copy of the process at the moment of the
 fork: the same figure, style and fonts, hence the same bytes as a serial save
 (a test compares them).
 
+In a build's kernel (``ECOMCASE_BATCH``, set by the run step) the PNG is written by
+the child too: the notebook shows a placeholder where the figure belongs and
+replaces it with the PNG when the child is done (at the latest when the notebook
+publishes; papermill records the replacement in that same place). A kernel a
+person works in shows each PNG as its cell runs.
+
 Forking is used on Linux only (macOS's system libraries are not fork-safe,
 Windows has no fork), with more than one core, and unless ``ECOMCASE_SERIAL``
 is set; otherwise the files are written in place, one after another.
@@ -20,6 +26,7 @@ import os
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +41,26 @@ class FigureWriteError(EcomcaseError):
     """A child process failed to write a figure file."""
 
 
+#: Set to "1" in the kernel of a build's run step (see :func:`split`).
+BATCH_ENV = "ECOMCASE_BATCH"
+#: The format a notebook shows.
+SHOWN = "png"
+
+
 def forking() -> bool:
     """Whether figure files may be written by forked children here."""
     serial = os.environ.get(SERIAL_ENV, "") not in ("", "0")
     return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and not serial
+
+
+def split(formats: list[str]) -> tuple[list[str], list[str]]:
+    """The formats to write here and now, and those a child writes meanwhile: all here
+    without forking; all in the child in a build; else the shown one here."""
+    if not forking():
+        return list(formats), []
+    if os.environ.get(BATCH_ENV) == "1":
+        return [], list(formats)
+    return [f for f in formats if f == SHOWN], [f for f in formats if f != SHOWN]
 
 
 @dataclass
@@ -45,6 +68,7 @@ class _Child:
     pid: int
     artifact: str
     report: Path
+    then: Callable[[], None] | None
 
 
 #: Writers of this process whose children may still run (see :func:`settle`).
@@ -75,10 +99,18 @@ class Writer:
         _WRITERS.append(self)
 
     def save(
-        self, artifact: str, fig: Any, stem: Path, formats: list[str], dpi: int, box: Any
+        self,
+        artifact: str,
+        fig: Any,
+        stem: Path,
+        formats: list[str],
+        dpi: int,
+        box: Any,
+        then: Callable[[], None] | None = None,
     ) -> list[Path]:
         """Start writing ``fig`` as ``stem.<fmt>`` for each format; returns the paths it
-        will have written once :meth:`wait` returns."""
+        will have written once :meth:`wait` returns. ``then`` is called here once the
+        child has written them."""
         from ecomcase import plots
 
         paths = [stem.with_suffix(f".{fmt}") for fmt in formats]
@@ -99,7 +131,7 @@ class Writer:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which ends in os._exit
             _child(report, lambda seconds: plots.save_figure(fig, stem, formats, dpi, box, seconds))
-        self._running.append(_Child(pid, artifact, report))
+        self._running.append(_Child(pid, artifact, report, then))
         return paths
 
     def wait(self) -> dict[str, dict[str, float]]:
@@ -125,6 +157,8 @@ class Writer:
             detail = report.get("error", f"the child process ended with status {status}")
             raise FigureWriteError(f"figure '{child.artifact}' could not be written:\n{detail}")
         self.seconds[child.artifact] = report.get("seconds", {})
+        if child.then is not None:
+            child.then()
 
 
 def _prepare(formats: list[str]) -> None:

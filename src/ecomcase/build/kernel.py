@@ -7,6 +7,7 @@ heavy for that reason.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR
@@ -34,6 +35,10 @@ def start() -> Any:
     """A started kernel (a jupyter_client ``KernelManager``) in the notebooks' folder."""
     from jupyter_client.manager import KernelManager
 
+    from ecomcase.build.background import BATCH_ENV
+
     kernel = KernelManager(kernel_name=KERNEL)
-    kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR))
+    # a build's kernel: figures may be shown once written (ecomcase.build.background)
+    env = {**os.environ, BATCH_ENV: "1"}
+    kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR), env=env)
     return kernel

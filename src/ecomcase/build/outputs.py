@@ -44,16 +44,31 @@ class Skipped:
         return f"*{self.title}: not available for this case: {self.reason}.*"
 
 
-def _show_png(path: Path) -> None:
-    """Show a saved PNG in the running notebook, where the figure is made (nothing
-    outside a kernel)."""
+def _show_png(path: Path, placeholder: Any = None) -> None:
+    """Show a saved PNG in the running notebook, where the figure is made, or in the
+    ``placeholder`` from :func:`_placeholder` (nothing outside a kernel)."""
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
     except ImportError:  # pragma: no cover - IPython comes with the kernel
         return
-    if get_ipython() is not None:
-        display(Image(data=path.read_bytes(), format="png", width=720))
+    image = Image(data=path.read_bytes(), format="png", width=720)
+    if placeholder is not None:
+        placeholder.update(image)
+    elif get_ipython() is not None:
+        display(image)
+
+
+def _placeholder(title: str) -> Any:
+    """A display where a figure written meanwhile will be shown (None outside a kernel)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return None
+    if get_ipython() is None:
+        return None
+    return display(Markdown(f"*{title}: being drawn*"), display_id=True)
 
 
 def _plain(value: Any) -> Any:
@@ -144,15 +159,15 @@ class Outputs:
         seconds = self.seconds.setdefault(artifact_id, {"layout": time.perf_counter() - started})
         stem = self.stage / "figures" / artifact_id
         formats, dpi = self.params["figure_formats"], self.params["figure_dpi"]
-        # the PNG is shown here and now; a child writes the other formats meanwhile
-        here = [f for f in formats if f == "png" or not background.forking()]
+        here, later = background.split(formats)
         written = plots.save_figure(fig, stem, here, dpi, box, seconds)
-        later = [f for f in formats if f not in here]
-        written += self._writer.save(artifact_id, fig, stem, later, dpi, box)
+        png = stem.with_suffix(f".{background.SHOWN}")
+        if background.SHOWN in here:
+            _show_png(png)
+        shown = _placeholder(title) if background.SHOWN in later else None
+        then = (lambda: _show_png(png, shown)) if shown is not None else None
+        written += self._writer.save(artifact_id, fig, stem, later, dpi, box, then)
         self._staged(entry, sorted(written, key=lambda p: formats.index(p.suffix[1:])))
-        png = [p for p in written if p.suffix == ".png"]
-        if png:
-            _show_png(png[0])
         if table is not None:
             started = time.perf_counter()
             self._staged(entry, save_table(table, self.stage / "tables" / artifact_id, title))
