@@ -55,3 +55,42 @@ def test_an_unescaped_caption_fails_to_compile(tmp_path):
     )
     failures = compile_latex([tmp_path / "bad.tex"], tmp_path / "build")
     assert list(failures) == ["bad.tex"]
+
+
+KIT_TEX = r"""\pdftrailerid{}
+\documentclass{article}
+\begin{document}
+\section{Figures}\label{sec:figures}
+A table\label{tab:one} and a reference to section~\ref{sec:figures}.
+\end{document}
+"""
+
+
+@needs_pdflatex
+def test_the_kept_aux_file_saves_a_run_and_changes_no_byte(tmp_path, monkeypatch):
+    import subprocess
+
+    from ecomcase.report import thesis
+
+    folder = tmp_path / "thesis"
+    folder.mkdir()
+    (folder / thesis.TEX).write_text(KIT_TEX)
+    memo = tmp_path / "build" / "kit.aux"
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k))
+
+    def typeset(aux_memo, memos=True) -> tuple[int, bytes]:
+        monkeypatch.setenv("ECOMCASE_NO_CACHE", "" if memos else "1")
+        runs.clear()
+        assert thesis.compile_pdf(folder, 946684800, aux_memo) == (True, "")
+        return len(runs), (folder / thesis.PDF).read_bytes()
+
+    fresh = typeset(None)
+    first, again, off = typeset(memo), typeset(memo), typeset(memo, memos=False)
+    assert fresh[0] == first[0] == off[0] == 2  # a fresh .aux: the reference settles in two
+    assert again[0] == 1  # the kept .aux: settled already
+    assert fresh[1] == first[1] == again[1] == off[1]
+    (folder / thesis.TEX).write_text(KIT_TEX.replace("\\section{Figures}", "\\section{Intro}"
+                                                     "\\section{Figures}"))
+    assert typeset(memo)[0] == 2  # a label moved: pdflatex asks for its rerun

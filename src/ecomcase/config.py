@@ -29,6 +29,10 @@ NOTEBOOKS = (
     "04_fuzzy_evaluation",
 )
 
+#: Set (to anything but ""): the build's memos are ignored, as ``make verify`` runs: the
+#: PDF font subsets, the gate's list of clean raw files, the thesis kit's LaTeX aux file.
+NO_CACHE_ENV = "ECOMCASE_NO_CACHE"
+
 CASE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -80,6 +84,11 @@ class CasePaths:
     def timings(self, step: str) -> Path:
         """Seconds the last run of ``step`` took, by part (``make bench`` reads them)."""
         return self.build / "timings" / f"{step}.json"
+
+
+def memos_on() -> bool:
+    """Whether the build may reuse what an earlier step or build kept (see NO_CACHE_ENV)."""
+    return not os.environ.get(NO_CACHE_ENV)
 
 
 def case_paths(case: str) -> CasePaths:

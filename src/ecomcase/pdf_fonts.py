@@ -26,6 +26,8 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from ecomcase.config import memos_on
+
 #: Glyphs every embedded subset holds, so that most figures share one subset:
 #: printable ASCII, the ligatures text shaping forms from it (ff, fi, fl, ffi, ffl),
 #: dashes, quotes, arrows, the minus sign and the fuzzy operators' symbols.
@@ -154,10 +156,10 @@ def install() -> None:
     @contextlib.contextmanager
     def get_glyphs_subset(fontfile, glyphs):
         wanted = frozenset(glyphs) | _common_glyphs(fontfile)
-        if os.environ.get("ECOMCASE_NO_CACHE"):
-            made = _make_subset(original, fontfile, wanted)
-        else:
+        if memos_on():
             made = _subset(original, fontfile, wanted)
+        else:
+            made = _make_subset(original, fontfile, wanted)
         yield _Subset(made[0], made[1])
 
     get_glyphs_subset.__wrapped__ = original

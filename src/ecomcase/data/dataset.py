@@ -15,7 +15,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ecomcase.build.params import document_citations, load_params
-from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.config import PROJ_ROOT, case_paths, memos_on
 from ecomcase.data import reading
 from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
@@ -213,7 +212,7 @@ def _reading_code() -> bytes:
 
 @functools.cache
 def _clean_reads(build: str) -> frozenset[str]:
-    if os.environ.get("ECOMCASE_NO_CACHE"):
+    if not memos_on():
         return frozenset()
     path = Path(build) / CLEAN_READS
     try:

@@ -217,6 +217,7 @@ def build_report(case: str) -> Path:
         params["company"],
         params["figure_width_cm"],
         int(thesis.FIXED_DATE.timestamp()),
+        paths.build / "thesis-figures.aux",
     )
     if kit["note"]:
         print(f"[ecomcase] {case}: {kit['note']}")

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ecomcase.config import memos_on
 from ecomcase.errors import ReportError
 from ecomcase.fileio import atomic_write_bytes, atomic_write_text
 from ecomcase.tables import latex_escape
@@ -166,16 +167,29 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
     return "\n".join(lines)
 
 
-def compile_pdf(folder: Path, epoch: int) -> tuple[bool, str]:
-    """Typeset ``folder/figures.tex`` into ``figures.pdf``; returns (built, note)."""
+#: pdflatex's note that its cross-references (from the .aux file) are not settled yet
+_RERUN = re.compile(r"Rerun to get|Please rerun|rerun LaTeX", re.IGNORECASE)
+#: Runs at most (a fresh .aux settles in two).
+MAX_RUNS = 3
+
+
+def compile_pdf(folder: Path, epoch: int, aux_memo: Path | None = None) -> tuple[bool, str]:
+    """Typeset ``folder/figures.tex`` into ``figures.pdf``; returns (built, note).
+
+    pdflatex runs again while its log asks for a rerun. ``aux_memo``: where the last
+    build's .aux file is kept (none with the memos off); starting from it, a build
+    whose labels did not change typesets once. The PDF is the same either way."""
     engine = shutil.which("pdflatex")
     if engine is None:
         (folder / PDF).unlink(missing_ok=True)
         return False, f"pdflatex not found: {KIT_DIR}/{PDF} not built ({LATEX_HINT})"
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "FORCE_SOURCE_DATE": "1"}
     with tempfile.TemporaryDirectory() as work:
+        aux = Path(work) / Path(TEX).with_suffix(".aux").name
+        if aux_memo is not None and memos_on() and aux_memo.is_file():
+            shutil.copyfile(aux_memo, aux)
         # run in thesis/ (its ../figures and ../tables paths), auxiliary files elsewhere
-        for _ in range(2):  # twice: references settle
+        for _ in range(MAX_RUNS):
             done = subprocess.run(
                 [
                     engine,
@@ -192,7 +206,13 @@ def compile_pdf(folder: Path, epoch: int) -> tuple[bool, str]:
             )
             if done.returncode != 0:
                 raise ReportError(f"pdflatex failed on {folder / TEX}:\n{done.stdout[-1500:]}")
+            # the log wraps long lines: a note may be split
+            if not _RERUN.search(done.stdout.replace("\n", "")):
+                break
         atomic_write_bytes(folder / PDF, (Path(work) / PDF).read_bytes())
+        if aux_memo is not None:
+            aux_memo.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(aux_memo, aux.read_bytes())
     return True, ""
 
 
@@ -302,6 +322,7 @@ def build_kit(
     company: str,
     width_cm: float,
     epoch: int,
+    aux_memo: Path | None = None,
 ) -> dict[str, Any]:
     """Write the kit into ``reports/thesis/``; returns its manifest entry:
     ``files`` (relative to ``reports``), ``pdf_built``, ``note``, ``figures``, ``tables``."""
@@ -311,7 +332,7 @@ def build_kit(
     atomic_write_text(folder / TEX, figures_tex(items, width_cm, company))
     # pdflatex runs in processes of its own: the Word file is built meanwhile
     with ThreadPoolExecutor(max_workers=1) as pool:
-        typeset = pool.submit(compile_pdf, folder, epoch)
+        typeset = pool.submit(compile_pdf, folder, epoch, aux_memo)
         atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
         built, note = typeset.result()
     files = [f"{KIT_DIR}/{TEX}", f"{KIT_DIR}/{DOCX}"] + ([f"{KIT_DIR}/{PDF}"] if built else [])
