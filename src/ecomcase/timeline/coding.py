@@ -159,6 +159,12 @@ def exclusions(
     return pd.DataFrame(rows)
 
 
+#: Columns that say where an event's record comes from and how it was checked. No
+#: number reads them, so :func:`multiverse` leaves them out of the rows it hands to
+#: ``compute`` (a third less to copy per specification).
+RECORD_COLUMNS = ("source_publisher", "source_date", "source_url", "note", "check_note")
+
+
 def multiverse(
     events: pd.DataFrame,
     group_investors: Sequence[str],
@@ -171,6 +177,7 @@ def multiverse(
     per number key."""
     specs = list(specs) if specs is not None else specifications()
     m = masks(events, group_investors)
+    events = events.drop(columns=[c for c in RECORD_COLUMNS if c in events.columns])
     rows = []
     for i, spec in enumerate(specs, 1):
         keep = m.select(spec)

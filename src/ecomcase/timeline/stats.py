@@ -36,12 +36,15 @@ def mode_by_market(
     column: str = "market_type",
 ) -> pd.DataFrame:
     """Events per entry mode (rows, index ``mode``) and market type (columns)."""
-    table = pd.crosstab(events["mode"], events[column]).reindex(
-        index=list(modes), columns=list(market_types), fill_value=0
+    # counted with NumPy, as events_by_year: the coding multiverse asks 32 times
+    rows = pd.Categorical(events["mode"], categories=list(modes)).codes
+    cols = pd.Categorical(events[column], categories=list(market_types)).codes
+    inside = (rows >= 0) & (cols >= 0)
+    cells = np.zeros((len(modes), len(market_types)), dtype=int)
+    np.add.at(cells, (rows[inside], cols[inside]), 1)
+    return pd.DataFrame(
+        cells, index=pd.Index(list(modes), name="mode"), columns=list(market_types)
     )
-    table.index.name = "mode"
-    table.columns.name = None
-    return table.astype(int)
 
 
 def collapse(table: pd.DataFrame, row: str) -> pd.DataFrame:
