@@ -4,12 +4,14 @@ subsets made once per process, the gate's list of clean raw files, step timings.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from ecomcase.data import schema
 from ecomcase.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +90,7 @@ def _tables(case: str = "alibaba") -> dict[str, pd.DataFrame]:
     from ecomcase.data import dataset
 
     dataset._read_content.cache_clear()
-    dataset._clean_reads.cache_clear()
+    schema.clean_reads.cache_clear()
     return dataset.load_case(case).tables
 
 
@@ -99,7 +101,7 @@ def test_clean_reads_give_the_same_tables_and_skip_frictionless(in_process, monk
     dataset.record_clean_reads("alibaba")
     listed = json.loads((in_process / "reports/alibaba/.build/clean-reads.json").read_text())
     assert len(listed) == sum("schema" in r for r in dataset.read_package("alibaba")["resources"])
-    monkeypatch.setattr(dataset, "_frictionless", lambda: pytest.fail("frictionless ran"))
+    monkeypatch.setattr(schema, "frictionless", lambda: pytest.fail("frictionless ran"))
     known = _tables()
     assert full.keys() == known.keys()
     for name in full:
@@ -124,8 +126,8 @@ def test_clean_reads_are_ignored_with_the_memos_off(in_process, monkeypatch):
     dataset.record_clean_reads("alibaba")
     monkeypatch.setenv("ECOMCASE_NO_CACHE", "1")
     calls = []
-    real = dataset._frictionless
-    monkeypatch.setattr(dataset, "_frictionless", lambda: calls.append(1) or real())
+    real = schema.frictionless
+    monkeypatch.setattr(schema, "frictionless", lambda: calls.append(1) or real())
     _tables()
     assert calls
 
@@ -151,3 +153,28 @@ def test_bench_profile_adds_up_each_step():
     assert found["formats"] == {"layout": 0.2, "png": 0.3, "pdf": 0.1, "table": 0.05}
     assert found["artifacts"]["fig_a"] == pytest.approx(0.6)
     assert found["steps"] == {"validate": 0.9}
+
+
+def test_the_prefetching_child_gives_the_messages_validation_gives_alone(in_process, monkeypatch):
+    from ecomcase.data import dataset
+
+    events = in_process / "data/raw/alibaba/events.csv"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace(",holding_ma,", ",takeover,", 1), encoding="utf-8")
+    alone = _problems_of_validation(dataset)
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        pytest.skip("the check is prefetched on Linux with two cores or more")
+    monkeypatch.setattr(schema, "_PREFETCH", None)
+    schema.prefetch("alibaba")
+    assert schema._PREFETCH is not None
+    # from here, every result must come from the child
+    monkeypatch.setattr(schema, "_check", lambda *a: pytest.fail("checked here, not in the child"))
+    assert _problems_of_validation(dataset) == alone
+    assert any("'takeover'" in p for p in alone)
+
+
+def _problems_of_validation(dataset) -> list[str]:
+    dataset._read_content.cache_clear()
+    with pytest.raises(DataError) as caught:
+        dataset.validate_case("alibaba")
+    return [str(p) for p in caught.value.problems]

@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     kernel = None
     if args.command == "run":
         kernel = _start_kernel(args.notebook)
+    if args.command == "validate":
+        from ecomcase.data import schema
+
+        # frictionless checks the tables in a child while this process loads the rest
+        schema.prefetch(args.case)
 
     from ecomcase.build import pipeline
 

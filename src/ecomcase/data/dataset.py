@@ -12,7 +12,6 @@ the header being line 1) and field.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 import re
@@ -24,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ecomcase.build.params import document_citations, load_params
-from ecomcase.config import PROJ_ROOT, case_paths, memos_on
-from ecomcase.data import reading
+from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.data import schema
 from ecomcase.data.reading import decode_csv, pandas_dtype, parse_csv
 from ecomcase.errors import DataError, ParamsError, Problem
 from ecomcase.fileio import read_yaml_file, write_json
@@ -178,47 +177,11 @@ def _read_resource(case: str, resource: dict[str, Any]) -> _Read:
         return _Read(None, [Problem(file, f"missing (resource '{resource['name']}')")])
     data = path.read_bytes()
     descriptor = json.dumps(resource, sort_keys=True)
-    listed = _clean_reads(str(case_paths(case).build))
-    clean = bool(listed) and clean_read_key(data, descriptor) in listed
+    listed = schema.clean_reads(str(case_paths(case).build))
+    clean = bool(listed) and schema.clean_read_key(data, descriptor) in listed
     read = _read_content(str(path), file, data, descriptor, clean)
     # the cached table is shared: each caller gets its own copy to change
     return _Read(None if read.table is None else read.table.copy(), list(read.problems))
-
-
-#: Where make's gate lists the file contents it found clean (see record_clean_reads).
-CLEAN_READS = "clean-reads.json"
-
-
-def clean_read_key(data: bytes, descriptor: str) -> str:
-    """What a clean reading of a file depends on: its bytes, its resource descriptor,
-    frictionless's version and this reading code."""
-    digest = hashlib.sha256()
-    for part in (data, descriptor.encode()):
-        digest.update(hashlib.sha256(part).digest())
-    digest.update(_reading_code())
-    return digest.hexdigest()
-
-
-@functools.cache
-def _reading_code() -> bytes:
-    """Digest of what reads a file: frictionless's version and this package's reading code."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(version("frictionless").encode())
-    for module in (__file__, reading.__file__):
-        digest.update(hashlib.sha256(Path(module).read_bytes()).digest())
-    return digest.digest()
-
-
-@functools.cache
-def _clean_reads(build: str) -> frozenset[str]:
-    if not memos_on():
-        return frozenset()
-    path = Path(build) / CLEAN_READS
-    try:
-        return frozenset(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return frozenset()
 
 
 def record_clean_reads(case: str) -> None:
@@ -230,8 +193,9 @@ def record_clean_reads(case: str) -> None:
     for resource in read_package(case)["resources"]:
         path = case_paths(case).raw / resource.get("path", "")
         if "schema" in resource and path.is_file():
-            keys.append(clean_read_key(path.read_bytes(), json.dumps(resource, sort_keys=True)))
-    write_json(case_paths(case).build / CLEAN_READS, sorted(keys))
+            descriptor = json.dumps(resource, sort_keys=True)
+            keys.append(schema.clean_read_key(path.read_bytes(), descriptor))
+    write_json(case_paths(case).build / schema.CLEAN_READS, sorted(keys))
 
 
 @functools.lru_cache(maxsize=64)
@@ -249,12 +213,11 @@ def _read_content(
     fields = resource["schema"]["fields"]
     if clean and not problems:
         return _Read(_read_table(io.StringIO(text), fields), [])
-    frictionless = _frictionless()
-    try:
-        errors = _schema_errors(str(path), text, descriptor)
-    except frictionless.FrictionlessException as exc:
-        return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
     parsed = parse_csv(text, fields, file)
+    try:
+        errors = schema.schema_errors(str(path), data, descriptor)
+    except schema.CheckFailed as exc:
+        return _Read(None, [Problem(file, f"cannot be read as a table ({exc})")])
     # the strict reading's message is the more precise one for a cell both flag
     strict = {(p.row, p.field) for p in parsed.problems}
     # a row with too many or too few cells: its other errors are that shift's echoes
@@ -281,38 +244,6 @@ def _read_content(
         return _Read(parsed.frame(fields), [Problem(file, f"cannot be read ({exc})")])
 
 
-def _schema_errors(
-    path: str, text: str, descriptor: str
-) -> tuple[tuple[str, int | None, str | None, str], ...]:
-    """Frictionless's (type, row, field, message) for a file of content ``text``.
-
-    """
-    frictionless = _frictionless()
-
-    resource = {**json.loads(descriptor), "encoding": "utf-8"}
-    basepath = str(Path(path).parent)
-    report = frictionless.Resource(resource, basepath=basepath).validate()
-    return tuple(
-        (
-            error.type,
-            getattr(error, "row_number", None),
-            getattr(error, "field_name", None) or None,
-            _frictionless_message(error),
-        )
-        for task in report.tasks
-        for error in task.errors
-    )
-
-
-def _frictionless():
-    from ecomcase.imports import skip_unused_format_checker
-
-    skip_unused_format_checker()
-    import frictionless
-
-    return frictionless
-
-
 def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
     """Encoding, schema and cell problems of every tabular resource."""
     problems: list[Problem] = []
@@ -320,32 +251,6 @@ def _schema_problems(case: str, package: dict[str, Any]) -> list[Problem]:
         if "schema" in resource:
             problems += _read_resource(case, resource).problems
     return problems
-
-
-def _frictionless_message(error: Any) -> str:
-    cell = getattr(error, "cell", None)
-    kind = error.type
-    if kind == "type-error":
-        return f"value {cell!r} is not of the expected type ({error.note})"
-    if kind == "constraint-error":
-        return f"value {cell!r} breaks a constraint ({error.note})"
-    if kind in ("missing-label", "blank-label", "incorrect-label", "extra-label"):
-        return f"header problem: {error.note or error.message}"
-    if kind == "extra-cell":
-        return (
-            f"the row has more cells than the header (extra value {cell!r}): text holding "
-            "a comma needs double quotes around it"
-        )
-    if kind == "missing-cell":
-        return "the row has fewer cells than the header (a missing comma or a line break?)"
-    if kind == "primary-key":
-        return f"duplicate key ({error.note})"
-    if kind == "unique-error":
-        # frictionless: '... the same as in the row at position 5'
-        first = re.search(r"row at position (\d+)", error.note or "")
-        where = f" already on row {first.group(1)}" if first else ""
-        return f"duplicate value {cell!r}{where} (must be unique)"
-    return error.message
 
 
 def _read_table(source: Path | io.StringIO, fields: list[dict[str, Any]]) -> pd.DataFrame:
