@@ -90,3 +90,35 @@ def test_no_child_without_formats_to_write(tmp_path):
     writer = background.Writer(tmp_path / "children")
     assert writer.save("table_only", object(), tmp_path / "x", [], 100, None) == []
     assert writer.wait() == {}
+
+
+def test_the_word_file_written_by_a_child_is_the_one_written_here(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from ecomcase import plots
+    from ecomcase.report import thesis
+    from ecomcase.tables import save_table
+
+    reports = tmp_path / "reports"
+    (reports / "figures").mkdir(parents=True)
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    plots.save_figure(fig, reports / "figures" / "a_line", ["png"], 100)
+    plt.close(fig)
+    save_table(pd.DataFrame({"x": [1.5, 2.0]}), reports / "tables" / "a_table", "A table")
+    artifacts = [
+        {"id": "a_line", "title": "A line", "files": ["figures/a_line.png"]},
+        {"id": "a_table", "title": "A table", "files": ["tables/a_table.tex"]},
+    ]
+    monkeypatch.setattr(thesis, "compile_pdf", lambda *a: (False, "not typeset in this test"))
+    docx = {}
+    for serial in ("1", "0"):
+        monkeypatch.setenv(background.SERIAL_ENV, serial)
+        writer = background.Writer(tmp_path / "children")
+        kit = thesis.build_kit(reports, artifacts, {}, "Acme", 16.0, 946684800, None, writer)
+        writer.wait()
+        docx[serial] = (reports / thesis.KIT_DIR / thesis.DOCX).read_bytes()
+        (reports / thesis.KIT_DIR / thesis.DOCX).unlink()
+    assert kit["figures"] == kit["tables"] == 1
+    assert docx["1"] == docx["0"] and docx["0"].startswith(b"PK")

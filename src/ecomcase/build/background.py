@@ -69,6 +69,7 @@ class _Child:
     artifact: str
     report: Path
     then: Callable[[], None] | None
+    label: str  # what the child writes, as an error names it
 
 
 #: Writers of this process whose children may still run (see :func:`settle`).
@@ -114,13 +115,30 @@ class Writer:
         from ecomcase import plots
 
         paths = [stem.with_suffix(f".{fmt}") for fmt in formats]
-        if not formats:
-            return paths
+        if formats:
+            _prepare(formats)
+            self.start(
+                artifact,
+                lambda seconds: plots.save_figure(fig, stem, formats, dpi, box, seconds),
+                then,
+                label=f"figure '{artifact}'",
+            )
+        return paths
+
+    def start(
+        self,
+        name: str,
+        work: Callable[[dict[str, float]], Any],
+        then: Callable[[], None] | None = None,
+        label: str | None = None,
+    ) -> None:
+        """Run ``work(seconds)`` (which writes files, and may note the seconds its parts
+        took) in a forked child; ``then`` is called here once it has succeeded; an error
+        names ``label`` (default: the name)."""
         while len(self._running) >= self.limit:
             self._reap(self._running[0])
-        _prepare(formats)
         self.folder.mkdir(parents=True, exist_ok=True)
-        report = self.folder / f"{artifact}.json"
+        report = self.folder / f"{name}.json"
         report.unlink(missing_ok=True)
         with warnings.catch_warnings():
             # Python 3.12+ warns that a fork of a process with threads (the kernel's
@@ -130,9 +148,8 @@ class Writer:
             warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which ends in os._exit
-            _child(report, lambda seconds: plots.save_figure(fig, stem, formats, dpi, box, seconds))
-        self._running.append(_Child(pid, artifact, report, then))
-        return paths
+            _child(report, work)
+        self._running.append(_Child(pid, name, report, then, label or f"'{name}'"))
 
     def wait(self) -> dict[str, dict[str, float]]:
         """Wait for every child; raise :class:`FigureWriteError` naming the figure when
@@ -153,9 +170,10 @@ class Writer:
         report = {}
         if child.report.is_file():
             report = json.loads(child.report.read_text(encoding="utf-8"))
+            child.report.unlink()
         if os.waitstatus_to_exitcode(status) != 0 or "error" in report:
             detail = report.get("error", f"the child process ended with status {status}")
-            raise FigureWriteError(f"figure '{child.artifact}' could not be written:\n{detail}")
+            raise FigureWriteError(f"{child.label} could not be written:\n{detail}")
         self.seconds[child.artifact] = report.get("seconds", {})
         if child.then is not None:
             child.then()

@@ -21,6 +21,7 @@ import jinja2
 import pandas as pd
 
 import ecomcase
+from ecomcase.build import background
 from ecomcase.build.params import document_citations, load_params
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, PROJ_ROOT, case_paths
 from ecomcase.errors import DataError, EcomcaseError
@@ -210,6 +211,8 @@ def build_report(case: str) -> Path:
     write_json(paths.reports / "numbers.json", numbers)
     atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
     manifest = build_manifest(case, fragments, list(documents))
+    # the Word file is written by a child while the pages are rendered here
+    writer = background.Writer(paths.build / "children" / "report")
     kit = thesis.build_kit(
         paths.reports,
         manifest["artifacts"],
@@ -218,14 +221,12 @@ def build_report(case: str) -> Path:
         params["figure_width_cm"],
         int(thesis.FIXED_DATE.timestamp()),
         paths.build / "thesis-figures.aux",
+        writer,
     )
     if kit["note"]:
         print(f"[ecomcase] {case}: {kit['note']}")
     manifest["thesis"] = kit
-    outputs = [*REPORT_FILES, *kit["files"]]
-    manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in outputs}
     manifest["inputs_date"] = inputs_date(_input_files(case))
-    write_json(paths.reports / "manifest.json", manifest)
     sections = notebook_sections(paths.executed_notebooks, list(NOTEBOOKS))
     claim_numbers = {c["id"]: c["number"] for c in claims if c.get("number")}
     atomic_write_text(
@@ -245,6 +246,11 @@ def build_report(case: str) -> Path:
             claim_numbers=claim_numbers,
         ),
     )
+    # the pages show no file digests: those wait for the Word file
+    writer.wait()
+    outputs = [*REPORT_FILES, *kit["files"]]
+    manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in outputs}
+    write_json(paths.reports / "manifest.json", manifest)
     return index
 
 

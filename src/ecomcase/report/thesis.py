@@ -323,18 +323,33 @@ def build_kit(
     width_cm: float,
     epoch: int,
     aux_memo: Path | None = None,
+    writer: Any = None,
 ) -> dict[str, Any]:
     """Write the kit into ``reports/thesis/``; returns its manifest entry:
-    ``files`` (relative to ``reports``), ``pdf_built``, ``note``, ``figures``, ``tables``."""
+    ``files`` (relative to ``reports``), ``pdf_built``, ``note``, ``figures``, ``tables``.
+
+    ``writer``: a :class:`ecomcase.build.background.Writer`. Where it may fork, the
+    Word file is written by its child, which may still run on return (its ``wait``
+    says when the file is there); else here, while pdflatex runs."""
+    from ecomcase.build import background
+
     folder = reports / KIT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     items = kit_items(artifacts, documents)
     atomic_write_text(folder / TEX, figures_tex(items, width_cm, company))
-    # pdflatex runs in processes of its own: the Word file is built meanwhile
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        typeset = pool.submit(compile_pdf, folder, epoch, aux_memo)
+
+    def write_docx(_seconds: dict[str, float] | None = None) -> None:
         atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
-        built, note = typeset.result()
+
+    if writer is not None and background.forking():
+        writer.start(DOCX, write_docx)  # forked before pdflatex's thread starts
+        built, note = compile_pdf(folder, epoch, aux_memo)
+    else:
+        # pdflatex runs in processes of its own: the Word file is built meanwhile
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            typeset = pool.submit(compile_pdf, folder, epoch, aux_memo)
+            write_docx()
+            built, note = typeset.result()
     files = [f"{KIT_DIR}/{TEX}", f"{KIT_DIR}/{DOCX}"] + ([f"{KIT_DIR}/{PDF}"] if built else [])
     return {
         "files": sorted(files),
