@@ -79,7 +79,7 @@ def test_a_failing_child_names_its_figure_when_the_notebook_publishes(tmp_path, 
     writer = background.Writer(tmp_path / "children")
     paths = writer.save("fuzzy_tornado", object(), tmp_path / "fig", ["svg", "pdf"], 100, None)
     assert [p.name for p in paths] == ["fig.svg", "fig.pdf"]
-    with pytest.raises(background.FigureWriteError) as caught:
+    with pytest.raises(background.WriteError) as caught:
         writer.wait()
     assert "figure 'fuzzy_tornado'" in str(caught.value)
     assert "ValueError: no room on the device" in str(caught.value)

@@ -1,4 +1,4 @@
-"""Figure files written by a child process while the notebook goes on.
+"""Files written by a forked child while the step goes on, on the core it leaves idle.
 
 A figure is laid out and shown in the notebook (its PNG) by the notebook's own
 process; its other formats (SVG, PDF) need nothing from the notebook but the
@@ -12,6 +12,8 @@ the child too: the notebook shows a placeholder where the figure belongs and
 replaces it with the PNG when the child is done (at the latest when the notebook
 publishes; papermill records the replacement in that same place). A kernel a
 person works in shows each PNG as its cell runs.
+
+The report step writes the thesis kit's Word file the same way (:meth:`Writer.start`).
 
 Forking is used on Linux only (macOS's system libraries are not fork-safe,
 Windows has no fork), with more than one core, and unless ``ECOMCASE_SERIAL``
@@ -33,18 +35,16 @@ from typing import Any
 
 from ecomcase.errors import EcomcaseError
 
-#: Set (to anything but "" or "0"): every figure file is written by the notebook's process.
+#: Set (to anything but "" or "0"): every file is written by the step's own process.
 SERIAL_ENV = "ECOMCASE_SERIAL"
-
-
-class FigureWriteError(EcomcaseError):
-    """A child process failed to write a figure file."""
-
-
 #: Set to "1" in the kernel of a build's run step (see :func:`split`).
 BATCH_ENV = "ECOMCASE_BATCH"
 #: The format a notebook shows.
 SHOWN = "png"
+
+
+class WriteError(EcomcaseError):
+    """A child process failed to write its files."""
 
 
 def forking() -> bool:
@@ -66,7 +66,7 @@ def split(formats: list[str]) -> tuple[list[str], list[str]]:
 @dataclass
 class _Child:
     pid: int
-    artifact: str
+    name: str
     report: Path
     then: Callable[[], None] | None
     label: str  # what the child writes, as an error names it
@@ -82,14 +82,14 @@ def settle() -> None:
     and their children must not write into its fresh staging folder."""
     while _WRITERS:
         writer = _WRITERS.pop()
-        with contextlib.suppress(FigureWriteError):
+        with contextlib.suppress(WriteError):
             writer.wait()
 
 
 @dataclass
 class Writer:
-    """Writes figure files in forked children, at most ``limit`` at a time; the
-    children's reports (seconds per format, or the error) go to ``folder``."""
+    """Writes files in forked children, at most ``limit`` at a time; the children's
+    reports (seconds per part, or the error) go to ``folder``."""
 
     folder: Path
     limit: int = max(1, (os.cpu_count() or 1) - 1)
@@ -152,16 +152,16 @@ class Writer:
         self._running.append(_Child(pid, name, report, then, label or f"'{name}'"))
 
     def wait(self) -> dict[str, dict[str, float]]:
-        """Wait for every child; raise :class:`FigureWriteError` naming the figure when
-        one failed. Returns the seconds per artifact and format the children took."""
+        """Wait for every child; raise :class:`WriteError` naming what it wrote when one
+        failed. Returns the seconds per name (a figure's: per format) the children took."""
         errors = []
         while self._running:
             try:
                 self._reap(self._running[0])
-            except FigureWriteError as exc:
+            except WriteError as exc:
                 errors.append(str(exc))
         if errors:
-            raise FigureWriteError("\n".join(errors))
+            raise WriteError("\n".join(errors))
         return self.seconds
 
     def _reap(self, child: _Child) -> None:
@@ -173,8 +173,8 @@ class Writer:
             child.report.unlink()
         if os.waitstatus_to_exitcode(status) != 0 or "error" in report:
             detail = report.get("error", f"the child process ended with status {status}")
-            raise FigureWriteError(f"{child.label} could not be written:\n{detail}")
-        self.seconds[child.artifact] = report.get("seconds", {})
+            raise WriteError(f"{child.label} could not be written:\n{detail}")
+        self.seconds[child.name] = report.get("seconds", {})
         if child.then is not None:
             child.then()
 

@@ -164,10 +164,13 @@ _PREFETCH: _Prefetch | None = None
 
 def prefetch(case: str) -> None:
     """Start the check of every tabular file of ``case`` the gate has not listed as
-    clean in a forked child (Linux, more than one core; else nothing happens). A
-    folder or package that cannot be read is left to the validation to report."""
+    clean in a forked child (where :func:`ecomcase.build.background.forking`; else
+    nothing happens). A folder or package that cannot be read is left to the
+    validation to report."""
+    from ecomcase.build.background import forking
+
     global _PREFETCH
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2 or _PREFETCH is not None:
+    if not forking() or _PREFETCH is not None:
         return
     try:
         paths = case_paths(case)
