@@ -108,13 +108,9 @@ def _start_kernel(notebook: str):
     """The run step's kernel, started before the package's heavier imports (None for
     an unknown notebook: the run says what is wrong)."""
     from ecomcase.build import kernel
-    from ecomcase.errors import NotebookError
+    from ecomcase.config import NOTEBOOKS
 
-    try:
-        kernel.check_notebook(notebook)
-    except NotebookError:
-        return None
-    return kernel.start()
+    return kernel.start() if notebook in NOTEBOOKS else None
 
 
 def _split_params(pipeline, case: str) -> None:

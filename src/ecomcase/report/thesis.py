@@ -342,7 +342,7 @@ def build_kit(
         atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
 
     if writer is not None and background.forking():
-        writer.start(DOCX, write_docx)  # forked before pdflatex's thread starts
+        writer.start(DOCX, write_docx)  # the child writes it while pdflatex runs here
         built, note = compile_pdf(folder, epoch, aux_memo)
     else:
         # pdflatex runs in processes of its own: the Word file is built meanwhile
