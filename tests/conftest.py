@@ -39,11 +39,14 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_make(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """``make ARGS`` in ``root`` as a person would run it (not as a sub-make of ``make test``)."""
+def run_make(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``make ARGS`` in ``root`` as a person would run it (not as a sub-make of ``make test``),
+    with ``env`` added to its environment."""
     from ecomcase.build.verify import make_env
 
-    env = make_env(root)
+    env = {**make_env(root), **(env or {})}
     return subprocess.run(
         ["make", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
     )

@@ -16,9 +16,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.notebook]
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> Path:
     from conftest import make_project_copy
+    from ecomcase.config import LAYOUT_CHECK_ENV
 
     project = make_project_copy(tmp_path_factory.mktemp("example") / "project")
-    result = run_make(project, "all", "CASE=example")
+    # every figure's quick layout held to the drawn one
+    result = run_make(project, "all", "CASE=example", env={LAYOUT_CHECK_ENV: "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     return project / "reports" / "example"
 

@@ -89,6 +89,17 @@ def test_dirichlet_draws_sum_to_one_per_group_and_keep_zero_weights():
     assert np.all(crit[:, 2] == 0)
 
 
+
+def test_the_operators_share_one_set_of_draws_and_each_gets_its_own_distribution():
+    together = sens.weight_monte_carlo_by_operator(SYSTEM, A, B, R, SCORES, 50.0, 800, seed=3)
+    assert list(together) == list(fuzzy.OPERATORS)
+    for operator, dist in together.items():
+        alone = sens.weight_monte_carlo(SYSTEM, A, B, R, SCORES, 50.0, 800, 3, operator)
+        np.testing.assert_array_equal(dist.scores, alone.scores)
+        assert dist.base_score == alone.base_score
+    assert not np.array_equal(together["zadeh"].scores, together["weighted_average"].scores)
+
+
 def test_monte_carlo_is_reproducible_from_its_seed():
     first = sens.weight_monte_carlo(SYSTEM, A, B, R, SCORES, 50.0, 1000, seed=7)
     second = sens.weight_monte_carlo(SYSTEM, A, B, R, SCORES, 50.0, 1000, seed=7)

@@ -42,6 +42,37 @@ def test_a_finished_figure_is_saved_at_the_text_width_with_its_note_below():
     assert all(size >= plots.BODY_PT for _, size, note in texts if not note)
 
 
+def test_the_quick_layout_is_the_drawn_one_and_its_check_can_fail(monkeypatch):
+    """Figures are measured without drawing them; under the layout check each measurement
+    is held to the drawn one, and an artist that moves only while drawn stops the step."""
+    from matplotlib.text import Text
+
+    from ecomcase.config import LAYOUT_CHECK_ENV
+    from ecomcase.errors import FigureError
+
+    monkeypatch.setenv(LAYOUT_CHECK_ENV, "1")
+    plots.configure(16.0, titles=False)
+    # what places itself late: a legend at "best", an offset annotation, a colour bar
+    fig, ax = plt.subplots(figsize=(5, 3))
+    image = ax.imshow([[0, 1], [2, 3]], aspect="auto")
+    fig.colorbar(image, ax=ax, label="a colour bar")
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.legend(loc="best")
+    ax.annotate("an annotation set off", (1, 1), xytext=(30, -20), textcoords="offset points")
+    box = plots.finish(fig, "Data: somewhere")
+    assert box.width == pytest.approx(plots.full_width(), abs=0.01)
+
+    class GrowsWhenDrawn(Text):
+        def draw(self, renderer):
+            self.set_fontsize(30)
+            super().draw(renderer)
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    fig.add_artist(GrowsWhenDrawn(0.5, 0.98, "a label sized while drawing", ha="center"))
+    with pytest.raises(FigureError, match="places itself only while drawn"):
+        plots.finish(fig)
+
+
 def test_titles_come_back_for_slides():
     plots.configure(16.0, titles=True)
     try:

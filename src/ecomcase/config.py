@@ -32,6 +32,10 @@ NOTEBOOKS = (
 #: Set (to anything but ""): the build's memos are ignored, as ``make verify`` runs: the
 #: PDF font subsets, the gate's list of clean raw files, the thesis kit's LaTeX aux file.
 NO_CACHE_ENV = "ECOMCASE_NO_CACHE"
+#: Set (to anything but "" or "0"): every figure's layout, measured without drawing the
+#: figure, is checked against the figure drawn (``ecomcase.plots``); ``make verify``
+#: and the tests' builds set it.
+LAYOUT_CHECK_ENV = "ECOMCASE_CHECK_LAYOUT"
 
 CASE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

@@ -35,6 +35,10 @@ class NotebookError(EcomcaseError):
     """A notebook cell failed while the pipeline ran."""
 
 
+class FigureError(EcomcaseError):
+    """A figure whose layout, measured the quick way, is not the one drawing gives."""
+
+
 class ReportError(EcomcaseError):
     """The report step could not write an output (e.g. LaTeX failed on the thesis kit)."""
 

@@ -8,6 +8,7 @@ so two builds of the same inputs give byte-identical files.
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ecomcase import pdf_fonts  # noqa: E402
+from ecomcase.config import LAYOUT_CHECK_ENV  # noqa: E402
+from ecomcase.errors import FigureError  # noqa: E402
 from ecomcase.fileio import atomic_write_bytes  # noqa: E402
 from ecomcase.print_size import (  # noqa: E402, F401 (the figures' sizes, read as plots.*)
     CM,
@@ -165,15 +168,31 @@ def text_height(text: str, size: float, linespacing: float = 1.2) -> float:
 
 
 def _tight(fig: matplotlib.figure.Figure, renderer: Any):
-    """The figure's tight bounding box (inches), laid out but not rasterised.
+    """The figure's tight bounding box (inches), measured without drawing it.
+
+    ``savefig(bbox_inches="tight")`` draws a figure (not rasterised) before measuring
+    it, for layout engines and artists that place themselves only while drawing. These
+    figures use no layout engine, and their artists (ticks, titles, legends,
+    annotations, tables, colour bars) place themselves when measured, so the draw is
+    left out: it is nearly half of a figure's layout time. ``LAYOUT_CHECK_ENV`` holds
+    each measurement to the drawn one.
 
     ``renderer`` is kept across the resizes of one figure: text extents depend on the
-    resolution only, and matplotlib caches them per renderer (what
-    ``Figure.draw_without_rendering`` does, without a new renderer each time).
+    resolution only, and matplotlib caches them per renderer.
     """
-    with renderer._draw_disabled():
-        fig.draw(renderer)
-    return fig.get_tightbbox(renderer)
+    box = fig.get_tightbbox(renderer)
+    if os.environ.get(LAYOUT_CHECK_ENV, "") not in ("", "0"):
+        with renderer._draw_disabled():
+            fig.draw(renderer)
+        drawn = fig.get_tightbbox(renderer)
+        if box.bounds != drawn.bounds:
+            title = fig.axes[0].get_title() if fig.axes else ""
+            raise FigureError(
+                f"figure {title!r}: its box measured without drawing, {box.bounds}, is not "
+                f"the one after drawing, {drawn.bounds}; an artist of this figure places "
+                "itself only while drawn (ecomcase.plots._tight)"
+            )
+    return box
 
 
 def _fit_width(

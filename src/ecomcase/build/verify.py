@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecomcase.config import PROJ_ROOT, case_paths
+from ecomcase.config import LAYOUT_CHECK_ENV, NO_CACHE_ENV, PROJ_ROOT, case_paths
 from ecomcase.errors import EcomcaseError
 
 #: What a project copy needs besides the case's own files.
@@ -114,7 +114,8 @@ def compare(recorded: dict, rebuilt: dict) -> Comparison:
 
 def verify(case: str) -> Comparison:
     """Rebuild ``case`` from scratch in a temporary project, with the build's speed-up
-    memos off (``ECOMCASE_NO_CACHE``); compare with its manifest."""
+    memos off (``ECOMCASE_NO_CACHE``) and each figure's quick layout checked against the
+    drawn one (``ECOMCASE_CHECK_LAYOUT``); compare with its manifest."""
     manifest_path = case_paths(case).reports / "manifest.json"
     if not manifest_path.is_file():
         raise EcomcaseError(
@@ -124,7 +125,11 @@ def verify(case: str) -> Comparison:
     with tempfile.TemporaryDirectory(prefix=f"ecomcase-verify-{case}-") as tmp:
         project = project_copy(Path(tmp) / "project", [case])
         done = run_make(
-            project, "all", f"CASE={case}", capture=False, env={"ECOMCASE_NO_CACHE": "1"}
+            project,
+            "all",
+            f"CASE={case}",
+            capture=False,
+            env={NO_CACHE_ENV: "1", LAYOUT_CHECK_ENV: "1"},
         )
         if done.returncode != 0:
             raise EcomcaseError(f"the rebuild of {case} in {project} failed (see above)")

@@ -311,16 +311,13 @@ class Evaluation:
         out, s = self.out, self.settings
         draws, concentration = s["mc_draws"], s["dirichlet_concentration"]
         level, threshold = s["interval_level"], self.threshold
-        mc = {
-            op: sens.weight_monte_carlo(
-                *self.setup.inputs,
-                concentration=concentration,
-                draws=draws,
-                seed=out.params["seed"],
-                operator=op,
-            )
-            for op in fuzzy.OPERATORS
-        }
+        mc = sens.weight_monte_carlo_by_operator(
+            *self.setup.inputs,
+            concentration=concentration,
+            draws=draws,
+            seed=out.params["seed"],
+            operators=fuzzy.OPERATORS,
+        )
         table = fuzzy_case.distribution_table(mc, threshold, level, "operator")
         fig = fuzzy_plots.score_distributions(
             mc,

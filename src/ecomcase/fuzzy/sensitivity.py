@@ -7,7 +7,8 @@ Four questions, one function (family) each:
   of a tornado chart;
 - :func:`weight_monte_carlo`: draw every weight group from a Dirichlet
   distribution centred on the stated weights (``concentration`` sets how tightly)
-  and score every draw at once;
+  and score every draw at once (:func:`weight_monte_carlo_by_operator`: the same
+  draws under several operators);
 - :func:`panel_bootstrap`: treat each membership row as the vote shares of an
   expert panel of ``panel_size`` and redraw the panel's votes (multinomial);
 - :class:`GradeScoreSolutions`: the score is linear in the grade-score vector,
@@ -23,6 +24,7 @@ best grade first, grade scores (m,) in points.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -240,14 +242,46 @@ def weight_monte_carlo(
 
     See :func:`dirichlet_weight_draws` for how the weights are drawn.
     """
-    fuzzy.check_operator(operator)
+    return weight_monte_carlo_by_operator(
+        system,
+        criterion_weights,
+        sub_weights,
+        membership,
+        grade_scores,
+        concentration,
+        draws,
+        seed,
+        (operator,),
+    )[operator]
+
+
+def weight_monte_carlo_by_operator(
+    system: fuzzy.IndexSystem,
+    criterion_weights: ArrayLike,
+    sub_weights: ArrayLike,
+    membership: ArrayLike,
+    grade_scores: ArrayLike,
+    concentration: float = 50.0,
+    draws: int = 100_000,
+    seed: int | np.random.Generator | None = None,
+    operators: Sequence[str] = fuzzy.OPERATORS,
+) -> dict[str, ScoreDistribution]:
+    """:func:`weight_monte_carlo` under each of ``operators``, on one set of draws: the
+    operators then differ in how they compose, not in the weights they see, and each
+    distribution is the one :func:`weight_monte_carlo` gives with the same seed."""
+    for operator in operators:
+        fuzzy.check_operator(operator)
     a, b, r = fuzzy.validate_inputs(
         system, criterion_weights, sub_weights, membership, grade_scores
     )
     crit, sub = dirichlet_weight_draws(system, a, b, concentration, draws, seed)
-    scores = fuzzy.scores_for_weight_draws(system, crit, sub, r, grade_scores, operator)
-    base = float(fuzzy.batch_scores(system, a, b, r, grade_scores, operator))
-    return ScoreDistribution(scores, base)
+    return {
+        operator: ScoreDistribution(
+            fuzzy.scores_for_weight_draws(system, crit, sub, r, grade_scores, operator),
+            float(fuzzy.batch_scores(system, a, b, r, grade_scores, operator)),
+        )
+        for operator in operators
+    }
 
 
 def scores_for_weight_draws_loop(
