@@ -310,35 +310,40 @@ def total_numbers(events: pd.DataFrame, first: int, last: int) -> list[Number]:
 def share_numbers(events: pd.DataFrame, column: str, key: str = "{}") -> list[Number]:
     """``count_events_<value>`` and ``share_events_<value>`` for every value of
     ``column``; ``key`` formats the value into the key (e.g. a slug)."""
+    return _share_numbers(ranked(events[column].tolist()), key)
+
+
+def _share_numbers(ordered: list[tuple[Any, int]], key: str = "{}") -> list[Number]:
+    """:func:`share_numbers` from the rows of :func:`ranked` (the shares as in
+    :func:`counts`: each count over their sum)."""
+    total = sum(n for _, n in ordered)
     out: list[Number] = []
-    for row in counts(events, column).itertuples(index=False):
-        value = getattr(row, column)
+    for value, n in ordered:
         name = key.format(value)
-        out.append((f"count_events_{name}", int(row.events), "events", f"events in {value}"))
-        out.append(
-            (f"share_events_{name}", float(row.share), "share", f"share of events in {value}")
-        )
+        out.append((f"count_events_{name}", int(n), "events", f"events in {value}"))
+        out.append((f"share_events_{name}", n / total, "share", f"share of events in {value}"))
     return out
 
 
 def place_numbers(events: pd.DataFrame) -> list[Number]:
     """Counts and shares of events for every country (ISO2 key) and every
     continent (slug key), and the country with the most events."""
-    countries = counts(events, "iso2")
-    out = share_numbers(events, "iso2")
+    # from ranked lists: the coding multiverse calls this once per specification
+    countries = ranked(events["iso2"].tolist())
+    continents = ranked(events["continent"].tolist())
+    out = _share_numbers(countries)
+    total = sum(n for _, n in continents)
+    out += [(f"count_events_{slug(c)}", int(n), "events", f"events in {c}") for c, n in continents]
     out += [
-        (f"count_events_{slug(c)}", int(n), "events", f"events in {c}")
-        for c, n in counts(events, "continent")[["continent", "events"]].itertuples(index=False)
+        (f"share_events_{slug(c)}", n / total, "share", f"share of events in {c}")
+        for c, n in continents
     ]
-    out += [
-        (f"share_events_{slug(c)}", float(s), "share", f"share of events in {c}")
-        for c, s in counts(events, "continent")[["continent", "share"]].itertuples(index=False)
-    ]
-    if not countries.empty:
+    if countries:
+        top = countries[0][1]
         out.append(
             (
                 "top_country",
-                leaders(countries, "iso2"),
+                "; ".join(str(c) for c, n in countries if n == top),
                 "",
                 "country with most events (tied ones joined by '; ')",
             )
