@@ -120,6 +120,12 @@ def test_a_file_changed_after_the_gate_is_checked_in_full(in_process):
     assert any("'takeover'" in str(p) for p in caught.value.problems)
 
 
+def test_the_clean_read_key_names_frictionless_by_its_installed_version():
+    from importlib.metadata import version
+
+    assert schema._frictionless_version() == version("frictionless")
+
+
 def test_clean_reads_are_ignored_with_the_memos_off(in_process, monkeypatch):
     from ecomcase.data import dataset
 
