@@ -46,6 +46,60 @@ def test_children_write_the_bytes_a_serial_save_writes(in_process, monkeypatch):
     assert forked == batch == serial
 
 
+def test_formats_a_child_has_not_begun_are_written_here_with_the_same_bytes(
+    in_process, monkeypatch
+):
+    import time
+
+    from ecomcase import plots
+
+    save = plots.save_figure
+    log = in_process / "writers.txt"
+
+    def slow(fig, stem, formats, *args):  # a child busy long enough for this process to help
+        if formats:
+            time.sleep(0.3)
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {stem.name} {formats}\n")
+        return save(fig, stem, formats, *args)
+
+    monkeypatch.setattr(plots, "save_figure", slow)  # the children are copies of this process
+    shared = _publish_one_figure("alibaba", monkeypatch, serial=False, batch=True)
+    monkeypatch.setattr(plots, "save_figure", save)
+    serial = _publish_one_figure("alibaba", monkeypatch, serial=True)
+    assert shared == serial
+    writes = [line.split(" ", 2) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(writes) == 9  # each format of each figure written once
+    assert str(os.getpid()) in {pid for pid, _, _ in writes}  # some here
+    assert len({pid for pid, _, _ in writes}) > 1  # some by children
+
+
+def test_the_parts_of_a_childs_work_are_each_done_once(tmp_path):
+    import time
+
+    writer = background.Writer(tmp_path / "children")
+    done = tmp_path / "done.txt"
+
+    def part(name: str, pause: float):
+        def write(seconds):
+            time.sleep(pause)
+            with done.open("a", encoding="utf-8") as out:
+                out.write(f"{name} {os.getpid()}\n")
+            seconds[name] = pause
+
+        return write
+
+    writer.start_parts("work", [part("first", 1.0), part("second", 0), part("third", 0)])
+    time.sleep(0.1)  # the child has begun the first part
+    seconds = writer.wait()  # it is busy with it: the last two are done here
+    lines = sorted(done.read_text(encoding="utf-8").splitlines())
+    assert [line.split()[0] for line in lines] == ["first", "second", "third"]
+    by = dict(line.split() for line in lines)
+    assert by["second"] == by["third"] == str(os.getpid()) != by["first"]
+    assert set(seconds["work"]) == {"first", "second", "third"}
+    assert not list((tmp_path / "children").glob("*.claim"))
+
+
 @pytest.mark.parametrize(
     ("serial", "batch", "here", "child"),
     [("1", "1", ["png", "svg", "pdf"], []), ("0", "0", ["png"], ["svg", "pdf"]),
