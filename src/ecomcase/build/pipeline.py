@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -48,18 +49,27 @@ def run_notebook(case: str, notebook: str, kernel: Any = None) -> Path:
     cell and the error; the partly executed notebook is kept as
     ``<notebook>.failed.ipynb`` and earlier outputs stay as they were.
     """
+    stopping: list[threading.Thread] = []
+
+    def stop() -> None:
+        """Stop the kernel at once, in a thread (jupyter_client takes a tenth of a second
+        to see it gone): every output is written (atomically) by the last cell."""
+        if kernel is not None and not stopping:
+            stopping.append(threading.Thread(target=kernel.shutdown_kernel, kwargs={"now": True}))
+            stopping[0].start()
+
     try:
         kernels.check_notebook(notebook)
         # the kernel boots (about a second) while this process imports papermill
         kernel = kernel or kernels.start()
-        return _run_in(kernel, case, notebook)
+        return _run_in(kernel, case, notebook, stop)
     finally:
-        if kernel is not None:
-            # stopped at once: every output is written (atomically) by the last cell
-            kernel.shutdown_kernel(now=True)
+        stop()
+        for thread in stopping:
+            thread.join()
 
 
-def _run_in(kernel: Any, case: str, notebook: str) -> Path:
+def _run_in(kernel: Any, case: str, notebook: str, stop: Any) -> Path:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -98,6 +108,7 @@ def _run_in(kernel: Any, case: str, notebook: str) -> Path:
             f"  the partly executed notebook is kept at {failed}\n"
             f"  earlier outputs of this notebook were left unchanged"
         ) from None
+    stop()  # while the HTML is written
     with watch.part("html"):
         atomic_write_text(final.with_suffix(".html"), notebook_html(running, exporter.result()))
     running.replace(final)
