@@ -184,3 +184,22 @@ def _problems_of_validation(dataset) -> list[str]:
     with pytest.raises(DataError) as caught:
         dataset.validate_case("alibaba")
     return [str(p) for p in caught.value.problems]
+
+
+def test_the_command_line_leaves_with_its_code_output_and_exit_handlers():
+    """``python -m ecomcase`` skips the interpreter's teardown, not its exit handlers
+    (matplotlib's temporary folder, a thread pool's join) nor buffered output."""
+    import subprocess
+
+    code = (
+        "import atexit, sys\n"
+        "from ecomcase.__main__ import _leave\n"
+        "atexit.register(lambda: print('exit handler ran'))\n"
+        "print('buffered', end='')\n"
+        "sys.stderr.write('to stderr')\n"
+        "_leave(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stdout == "buffered" + "exit handler ran\n"
+    assert done.stderr == "to stderr"

@@ -165,5 +165,23 @@ def _check_page(case: str) -> int:
     return 0 if not bad else 1
 
 
+def _leave(code: int) -> None:
+    """End the process with ``code`` once :func:`main` has returned: the exit handlers
+    run and the output streams are flushed, then the process ends without the
+    interpreter's teardown of its modules (0.15-0.3 s with pandas and matplotlib
+    loaded, in every step of a build). By then every file a command writes is closed,
+    its children are waited for and its kernel is stopped."""
+    import atexit
+    import os
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # not CPython: the usual exit
+        sys.exit(code)
+    run_exit_handlers()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _leave(main())
