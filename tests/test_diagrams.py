@@ -352,3 +352,35 @@ def test_bar_chart_marks_only_the_own_group():
     assert legend == ["A platforms", "other groups"]
     fig = charts.mau_bar_chart(shares, "nobody")
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["other groups"]
+
+
+def test_box_text_wraps_as_a_scan_of_every_line_length_and_size_wraps_it():
+    import textwrap
+
+    def scanned(text, width, size, weight="normal", style="normal", bullet=False):
+        first, rest = ("\u2022 ", "   ") if bullet else ("", "")
+        width *= diagrams.WIDTH_SAFETY
+        sizes = [size]
+        while sizes[-1] - 0.5 >= diagrams.FONT_FLOOR:
+            sizes.append(sizes[-1] - 0.5)
+        wrapped = text
+        for fs, breaking in [(fs, False) for fs in sizes] + [(min(sizes), True)]:
+            for n in range(max(8, int(width * 72 / (fs * 0.45))), 2, -1):
+                wrapped = textwrap.fill(
+                    text, n, initial_indent=first, subsequent_indent=rest,
+                    break_long_words=breaking,
+                )
+                if diagrams._text_size(wrapped, fs, weight, style)[0] <= width:
+                    return wrapped, fs
+        return wrapped, min(sizes)
+
+    texts = [
+        "Cross-border e-commerce platforms (AliExpress, Lazada) reach buyers in 200 markets",
+        "Internationalisation",
+        "Unbreakablewordthatiswiderthananyboxcanholdatall",
+    ]
+    for text in texts:
+        for width, size, bullet in ((2.5, 9.0, False), (1.1, 9.0, True), (0.4, 8.5, False)):
+            assert diagrams.wrap(text, width, size, bullet=bullet) == scanned(
+                text, width, size, bullet=bullet
+            )

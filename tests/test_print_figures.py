@@ -11,6 +11,8 @@ import zipfile
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, compile_latex, print_problems
 from ecomcase import plots
@@ -348,3 +350,41 @@ def test_diagram_notes_lose_line_references_and_our_readings():
         "Named in the segment list only (sec. 2.1); no units"
     )
     assert _figure_note("Placing AliGenie here is our reading") == ""
+
+
+@given(st.integers(1, 60), st.integers(0, 80), st.integers(0, 70))
+def test_the_widest_first_line_is_the_largest_length_that_fits(low, span, threshold):
+    high = low + span
+    asked = []
+
+    def first_fits(n):
+        asked.append(n)
+        return n <= threshold
+
+    found = plots.widest_first_line(high, low, first_fits)
+    fitting = [n for n in range(low, high + 1) if n <= threshold]
+    assert found == (max(fitting) if fitting else None)
+    assert len(asked) <= 2 + span.bit_length()  # bisection, not a scan
+
+
+def test_notes_wrap_as_a_scan_of_every_line_length_wraps_them():
+    import textwrap
+
+    def scanned(text, width_in, size):  # the search wrap_to saves: every length, longest first
+        limit = width_in * 0.98
+        for n in range(max(20, int(width_in * 72 / (size * 0.45))), 10, -1):
+            lines = textwrap.wrap(text, n)
+            if all(plots.text_width(line, size) <= limit for line in lines):
+                return "\n".join(lines)
+        return "\n".join(textwrap.wrap(text, 10))
+
+    notes = [
+        "Data: Li & Li (2022), Table 2, 85 events; overseas investment, M&A and cooperation "
+        "events 2010-2021 as the paper counts them; events.csv. Rebuilt from press releases.",
+        "Data: thesis Table 3.3",
+        "Averyveryveryveryverylongwordthatdoesnotfitanywhereatall and some short words after",
+        "",
+    ]
+    for text in notes:
+        for width_in, size in ((6.2, 7.0), (3.0, 7.0), (1.2, 8.0)):
+            assert plots.wrap_to(text, width_in, size) == scanned(text, width_in, size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -130,15 +130,44 @@ def text_width(text: str, size: float) -> float:
 
 def wrap_to(text: str, width_in: float, size: float) -> str:
     """``text`` in lines no wider than ``width_in`` at ``size`` points (measured as
-    drawn, with a little room: PDF and PNG renderers differ by a hair)."""
+    drawn, with a little room: PDF and PNG renderers differ by a hair): wrapped at the
+    most characters per line that fit."""
     import textwrap
 
     limit = width_in * 0.98
-    for n in range(max(20, int(width_in * 72 / (size * 0.45))), 10, -1):
+    start = max(20, int(width_in * 72 / (size * 0.45)))
+    top = widest_first_line(
+        start, 11, lambda n: all(text_width(ln, size) <= limit for ln in textwrap.wrap(text, n)[:1])
+    )
+    for n in range(top or 10, 10, -1):
         lines = textwrap.wrap(text, n)
         if all(text_width(line, size) <= limit for line in lines):
             return "\n".join(lines)
     return "\n".join(textwrap.wrap(text, 10))
+
+
+def widest_first_line(high: int, low: int, first_fits: Callable[[int], bool]) -> int | None:
+    """The largest line length ``n`` in ``low..high`` at which ``first_fits(n)``: the
+    first line of a text wrapped at ``n`` characters fits its width. None if at none.
+
+    Found by bisection, a few measurements instead of one per length: a greedy wrap's
+    first line at ``n`` is a prefix of the text that grows with ``n``, and a longer
+    prefix is never narrower, so whether it fits turns from true to false once as
+    ``n`` grows. A wrap fits only if its first line does, so a search for the widest
+    fitting wrap may start at this ``n`` and skip none that fits.
+    """
+    if not first_fits(low):
+        return None
+    if first_fits(high):
+        return high
+    fits, too_wide = low, high
+    while too_wide - fits > 1:
+        middle = (fits + too_wide) // 2
+        if first_fits(middle):
+            fits = middle
+        else:
+            too_wide = middle
+    return fits
 
 
 PAD_INCHES = 0.05
