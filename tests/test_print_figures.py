@@ -388,3 +388,21 @@ def test_notes_wrap_as_a_scan_of_every_line_length_wraps_them():
     for text in notes:
         for width_in, size in ((6.2, 7.0), (3.0, 7.0), (1.2, 8.0)):
             assert plots.wrap_to(text, width_in, size) == scanned(text, width_in, size)
+
+
+def test_table_cells_filled_from_copied_runs_hold_the_runs_python_docx_makes():
+    from docx import Document
+    from docx.shared import Pt
+    from lxml import etree
+
+    texts = [["Year", "Events"], ["2015", "x\ty"], ["", "2.5"]]
+    made = Document().add_table(rows=3, cols=2)
+    for i, (row, row_texts) in enumerate(zip(made.rows, texts, strict=True)):
+        for cell, text in zip(row.cells, row_texts, strict=True):
+            run = cell.paragraphs[0].add_run(text)
+            run.font.size = Pt(8)
+            if i == 0:
+                run.bold = True
+    copied = Document().add_table(rows=3, cols=2)
+    thesis._fill(copied, texts, Pt(8))
+    assert etree.tostring(copied._tbl) == etree.tostring(made._tbl)

@@ -247,15 +247,30 @@ def docx_bytes(items: list[Item], reports: Path, company: str, width_cm: float) 
             grid.style = "Table Grid"
             texts = [[str(c) for c in table.columns]]
             texts += [[_cell_text(v) for v in row] for row in table.itertuples(index=False)]
-            # each row's cells read once: python-docx finds a cell by walking its row
-            for i, (grid_row, row_texts) in enumerate(zip(grid.rows, texts, strict=True)):
-                for cell, text in zip(grid_row.cells, row_texts, strict=True):
-                    run = cell.paragraphs[0].add_run(text)
-                    run.font.size = Pt(8)
-                    if i == 0:
-                        run.bold = True
+            _fill(grid, texts, Pt(8))
             document.add_paragraph()
     return _package_bytes(document)
+
+
+def _fill(grid: Any, texts: list[list[str]], size: Any) -> None:
+    """Each cell of ``grid`` gets one run of its text at ``size``, bold in the first row.
+
+    The runs are copies of two made by python-docx (header and body) with the cell's
+    text set, not made anew per cell: the same XML in a fraction of the time."""
+    from copy import deepcopy
+
+    first = grid.rows[0].cells[0].paragraphs[0]
+    body, header = first.add_run(), first.add_run()
+    body.font.size = header.font.size = size
+    header.bold = True
+    models = [deepcopy(header._r), deepcopy(body._r)]
+    first._p.remove(body._r)
+    first._p.remove(header._r)
+    for i, (row, row_texts) in enumerate(zip(grid._tbl.tr_lst, texts, strict=True)):
+        for cell, text in zip(row.tc_lst, row_texts, strict=True):
+            run = deepcopy(models[0] if i == 0 else models[1])
+            run.text = text
+            cell.p_lst[0].append(run)
 
 
 def _png_width_cm(png: Path) -> float:
