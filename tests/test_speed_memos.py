@@ -161,6 +161,17 @@ def test_bench_profile_adds_up_each_step():
     assert found["steps"] == {"validate": 0.9}
 
 
+def test_bench_says_when_the_machine_speed_changed_during_it():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert bench.speed_drift(0.50, 0.55) is None
+    assert "+42%" in bench.speed_drift(0.52, 0.74)
+    assert "-20%" in bench.speed_drift(0.50, 0.40)
+
+
 def test_the_prefetching_child_gives_the_messages_validation_gives_alone(in_process, monkeypatch):
     from ecomcase.data import dataset
 

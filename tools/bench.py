@@ -147,6 +147,23 @@ def profile(builds: list[dict[str, dict]]) -> dict:
     return {"notebooks": notebooks, "artifacts": artifacts, "formats": formats, "steps": steps}
 
 
+#: A change of the calibration loop's time beyond which the bench says its figures mix
+#: machine speeds (this shared machine's speed drifts by up to 1.8x within minutes).
+SPEED_TOLERANCE = 0.15
+
+
+def speed_drift(before: float, after: float) -> str | None:
+    """What to say when the machine's speed changed during the bench (the loop's time
+    ``before`` and ``after``, seconds); None within :data:`SPEED_TOLERANCE`."""
+    change = after / before - 1
+    if abs(change) <= SPEED_TOLERANCE:
+        return None
+    return (
+        f"the loop took {change:+.0%} at the end: the figures mix machine speeds; "
+        "compare builds in interleaved runs"
+    )
+
+
 def calibration(repeat: int) -> float:
     """Seconds for a fixed pure-Python loop (median): how fast this machine ran this time,
     to compare benches of different days (a shared machine's speed drifts by a third)."""
@@ -344,9 +361,11 @@ def main() -> None:
     results["calibration_after_s"] = calibration(args.repeat)
     results["bench_s"] = time.perf_counter() - started
 
+    drift = speed_drift(results["calibration_s"], results["calibration_after_s"])
     rows = [
         ("machine speed: 10M-step Python loop", f"{results['calibration_s']:.2f} s before, "
          f"{results['calibration_after_s']:.2f} s after"),
+        *([("  speed changed", drift)] if drift else []),
         ("full rebuild (make all, outputs removed)", f"{results['full_rebuild_s']:.2f} s"
          "  (target <= 25)"),
         ("floor (same notebooks, one process)", f"{results['floor_s']:.2f} s"),
