@@ -135,15 +135,31 @@ def wrap_to(text: str, width_in: float, size: float) -> str:
     import textwrap
 
     limit = width_in * 0.98
-    start = max(20, int(width_in * 72 / (size * 0.45)))
-    top = widest_first_line(
-        start, 11, lambda n: all(text_width(ln, size) <= limit for ln in textwrap.wrap(text, n)[:1])
+    lines = widest_wrap(
+        lambda n: textwrap.wrap(text, n),
+        lambda lines: all(text_width(line, size) <= limit for line in lines),
+        max(20, int(width_in * 72 / (size * 0.45))),
+        11,
     )
-    for n in range(top or 10, 10, -1):
-        lines = textwrap.wrap(text, n)
-        if all(text_width(line, size) <= limit for line in lines):
-            return "\n".join(lines)
-    return "\n".join(textwrap.wrap(text, 10))
+    return "\n".join(lines if lines is not None else textwrap.wrap(text, 10))
+
+
+def widest_wrap(
+    wrap: Callable[[int], list[str]],
+    fits: Callable[[list[str]], bool],
+    high: int,
+    low: int,
+) -> list[str] | None:
+    """The lines ``wrap(n)`` for the largest ``n`` in ``low..high`` (characters per
+    line) that ``fits``; None if none does. The lengths whose first line alone does not
+    fit are skipped by bisection (:func:`widest_first_line`), the rest scanned longest
+    first."""
+    top = widest_first_line(high, low, lambda n: fits(wrap(n)[:1]))
+    for n in range(top or low - 1, low - 1, -1):
+        lines = wrap(n)
+        if fits(lines):
+            return lines
+    return None
 
 
 def widest_first_line(high: int, low: int, first_fits: Callable[[int], bool]) -> int | None:

@@ -49,14 +49,15 @@ def run_notebook(case: str, notebook: str, kernel: Any = None) -> Path:
     cell and the error; the partly executed notebook is kept as
     ``<notebook>.failed.ipynb`` and earlier outputs stay as they were.
     """
-    stopping: list[threading.Thread] = []
+    stopping: threading.Thread | None = None
 
     def stop() -> None:
         """Stop the kernel at once, in a thread (jupyter_client takes a tenth of a second
         to see it gone): every output is written (atomically) by the last cell."""
-        if kernel is not None and not stopping:
-            stopping.append(threading.Thread(target=kernel.shutdown_kernel, kwargs={"now": True}))
-            stopping[0].start()
+        nonlocal stopping
+        if kernel is not None and stopping is None:
+            stopping = threading.Thread(target=kernel.shutdown_kernel, kwargs={"now": True})
+            stopping.start()
 
     try:
         kernels.check_notebook(notebook)
@@ -65,8 +66,8 @@ def run_notebook(case: str, notebook: str, kernel: Any = None) -> Path:
         return _run_in(kernel, case, notebook, stop)
     finally:
         stop()
-        for thread in stopping:
-            thread.join()
+        if stopping is not None:
+            stopping.join()
 
 
 def _run_in(kernel: Any, case: str, notebook: str, stop: Any) -> Path:

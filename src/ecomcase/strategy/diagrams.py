@@ -83,21 +83,16 @@ def wrap(
         sizes.append(sizes[-1] - 0.5)
     tries = [(fs, False) for fs in sizes] + [(min(sizes), True)]
     for fs, breaking in tries:
-
-        def lines(n: int, fs: float = fs, breaking: bool = breaking) -> list[str]:
-            return textwrap.wrap(
+        lines = plots.widest_wrap(
+            lambda n, breaking=breaking: textwrap.wrap(
                 text, n, initial_indent=first, subsequent_indent=rest, break_long_words=breaking
-            )
-
-        def first_fits(n: int, fs: float = fs) -> bool:
-            return all(_text_size(ln, fs, weight, style)[0] <= width for ln in lines(n)[:1])
-
-        # the lengths whose first line is too wide are skipped (see plots.widest_first_line)
-        top = plots.widest_first_line(max(8, int(width * 72 / (fs * 0.45))), 3, first_fits)
-        for n in range(top or 2, 2, -1):
-            wrapped = "\n".join(lines(n))
-            if _text_size(wrapped, fs, weight, style)[0] <= width:
-                return wrapped, fs
+            ),
+            lambda lines, fs=fs: _text_size("\n".join(lines), fs, weight, style)[0] <= width,
+            max(8, int(width * 72 / (fs * 0.45))),
+            3,
+        )
+        if lines is not None:
+            return "\n".join(lines), fs
     # nothing fits: the narrowest wrap, words broken, at the smallest size
     return textwrap.fill(
         text, 3, initial_indent=first, subsequent_indent=rest, break_long_words=True
