@@ -212,7 +212,7 @@ def use_project_in_process(root: Path, monkeypatch) -> Path:
     """Point this process's package at the project ``root`` (params, data, reports),
     so a test calls the validator directly instead of starting ``python -m ecomcase``."""
     import ecomcase.config as config
-    import ecomcase.data.dataset as dataset
+    import ecomcase.data.package as package
     import ecomcase.strategy.frameworks as frameworks
 
     for name, value in {
@@ -223,7 +223,7 @@ def use_project_in_process(root: Path, monkeypatch) -> Path:
         "REPORTS_DIR": root / "reports",
     }.items():
         monkeypatch.setattr(config, name, value)
-    monkeypatch.setattr(dataset, "PROJ_ROOT", root)
+    monkeypatch.setattr(package, "PROJ_ROOT", root)
     monkeypatch.setattr(frameworks, "PROJ_ROOT", root)
     return root
 

@@ -227,7 +227,7 @@ def test_deleted_raw_file_is_named(in_process):
 
 
 def test_inputs_makefile_lists_declared_files_and_processed_outputs(in_process):
-    from ecomcase.data.dataset import inputs_makefile
+    from ecomcase.data.package import inputs_makefile
 
     text = inputs_makefile("alibaba")
     raw = re.search(r"^RAW_INPUTS := (.*)$", text, re.M).group(1).split()

@@ -43,23 +43,24 @@ def main(argv: list[str] | None = None) -> int:
         # frictionless checks the tables in a child while this process loads the rest
         schema.prefetch(args.case)
 
-    from ecomcase.build import pipeline
-
     started = time.perf_counter()
     try:
         if args.command == "params":
-            _split_params(pipeline, args.case)
+            _split_params(args.case)
         elif args.command == "run":
+            from ecomcase.build import pipeline
+
             pipeline.progress(f"{args.case}: running {args.notebook} ...")
             pipeline.run_notebook(args.case, args.notebook, kernel)
             pipeline.progress(
                 f"{args.case}: {args.notebook} done in {time.perf_counter() - started:.1f} s"
             )
         elif args.command == "report":
+            from ecomcase.build.pipeline import progress
             from ecomcase.report.page import build_report
 
             index = build_report(args.case)
-            pipeline.progress(f"{args.case}: report written to {index}")
+            progress(f"{args.case}: report written to {index}")
         elif args.command == "validate":
             from ecomcase.data.dataset import validate_case
 
@@ -71,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
                 from ecomcase.data.dataset import record_clean_reads
                 from ecomcase.fileio import atomic_write_text
 
-                _split_params(pipeline, args.case)
+                _split_params(args.case)
                 record_clean_reads(args.case)
                 atomic_write_text(Path(args.stamp), summary + "\n")
         elif args.command == "inputs":
             from ecomcase.config import case_paths
-            from ecomcase.data.dataset import inputs_makefile
+            from ecomcase.data.package import inputs_makefile
             from ecomcase.fileio import write_if_changed
 
             write_if_changed(case_paths(args.case).build / "inputs.mk", inputs_makefile(args.case))
@@ -113,7 +114,9 @@ def _start_kernel(notebook: str):
     return kernel.start() if notebook in NOTEBOOKS else None
 
 
-def _split_params(pipeline, case: str) -> None:
+def _split_params(case: str) -> None:
+    from ecomcase.build import pipeline
+
     changed = pipeline.split_params(case)
     if changed:
         pipeline.progress(f"{case}: parameters changed for {', '.join(changed)}")

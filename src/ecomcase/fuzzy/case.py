@@ -217,7 +217,7 @@ def threshold_label(setup: FuzzySetup, threshold: float) -> str:
 
 def stated_panel_size(case: str) -> int | None:
     """The expert panel size that ``datapackage.json`` gives for the membership table."""
-    from ecomcase.data.dataset import read_package
+    from ecomcase.data.package import read_package
 
     for resource in read_package(case)["resources"]:
         if resource.get("name") == "fuzzy_membership":

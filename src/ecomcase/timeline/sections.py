@@ -36,7 +36,7 @@ class Settings:
     @classmethod
     def start(cls, out: Outputs, **settings: Any) -> Settings:
         """From the notebook's parameters as resolved by :meth:`Outputs.settings`."""
-        from ecomcase.data.dataset import read_package
+        from ecomcase.data.package import read_package
 
         values = dict(settings)
         first, last = out.params["event_years"]
