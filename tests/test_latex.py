@@ -94,3 +94,45 @@ def test_the_kept_aux_file_saves_a_run_and_changes_no_byte(tmp_path, monkeypatch
     (folder / thesis.TEX).write_text(KIT_TEX.replace("\\section{Figures}", "\\section{Intro}"
                                                      "\\section{Figures}"))
     assert typeset(memo)[0] == 2  # a label moved: pdflatex asks for its rerun
+
+
+@needs_pdflatex
+def test_a_document_printing_no_label_back_typesets_once_to_the_same_bytes(
+    tmp_path, monkeypatch
+):
+    """Labels without a reference: LaTeX still notes that labels may have changed, but
+    nothing reads them; a second run gives the same bytes, so it is left out."""
+    import subprocess
+
+    from ecomcase.report import thesis
+
+    folder = tmp_path / "thesis"
+    folder.mkdir()
+    unread = KIT_TEX.replace(" and a reference to section~\\ref{sec:figures}", "")
+    (folder / thesis.TEX).write_text(unread)
+    assert not thesis.reads_labels(folder / thesis.TEX)
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k))
+
+    def typeset() -> tuple[int, bytes]:
+        runs.clear()
+        assert thesis.compile_pdf(folder, 946684800) == (True, "")
+        return len(runs), (folder / thesis.PDF).read_bytes()
+
+    once = typeset()
+    monkeypatch.setattr(thesis, "reads_labels", lambda tex: True)
+    twice = typeset()
+    assert (once[0], twice[0]) == (1, 2)
+    assert once[1] == twice[1]
+
+
+def test_references_in_an_input_file_count_as_reading_labels(tmp_path):
+    from ecomcase.report import thesis
+
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "main.tex").write_text("\\label{a}\\input{tables/one}\\input{missing.tex}")
+    (tmp_path / "tables" / "one.tex").write_text("see table~\\ref{a}")
+    assert thesis.reads_labels(tmp_path / "main.tex")
+    (tmp_path / "tables" / "one.tex").write_text("\\refstepcounter{table} \\references")
+    assert not thesis.reads_labels(tmp_path / "main.tex")

@@ -211,9 +211,10 @@ def build_report(case: str) -> Path:
     write_json(paths.reports / "numbers.json", numbers)
     atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
     manifest = build_manifest(case, fragments, list(documents))
-    # the Word file is written by a child while the pages are rendered here
+    # the Word file is written by a child and figures.pdf by pdflatex while the pages
+    # are rendered here
     writer = background.Writer(paths.build / "children" / "report")
-    kit = thesis.build_kit(
+    kit = thesis.start_kit(
         paths.reports,
         manifest["artifacts"],
         {d["id"]: d.get("short", d["id"]) for d in params["documents"]},
@@ -223,9 +224,9 @@ def build_report(case: str) -> Path:
         paths.build / "thesis-figures.aux",
         writer,
     )
-    if kit["note"]:
-        print(f"[ecomcase] {case}: {kit['note']}")
-    manifest["thesis"] = kit
+    if kit.entry["note"]:
+        print(f"[ecomcase] {case}: {kit.entry['note']}")
+    manifest["thesis"] = kit.entry
     manifest["inputs_date"] = inputs_date(_input_files(case))
     sections = notebook_sections(paths.executed_notebooks, list(NOTEBOOKS))
     claim_numbers = {c["id"]: c["number"] for c in claims if c.get("number")}
@@ -246,9 +247,10 @@ def build_report(case: str) -> Path:
             claim_numbers=claim_numbers,
         ),
     )
-    # the pages show no file digests: those wait for the Word file
+    # the pages show no file digests: those wait for the PDF and the Word file
+    kit.finish()
     writer.wait()
-    outputs = [*REPORT_FILES, *kit["files"]]
+    outputs = [*REPORT_FILES, *kit.entry["files"]]
     manifest["outputs"] = {name: sha256_file(paths.reports / name) for name in outputs}
     write_json(paths.reports / "manifest.json", manifest)
     return index

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,21 +169,48 @@ def figures_tex(items: list[Item], width_cm: float, company: str) -> str:
 
 #: pdflatex's note that its cross-references (from the .aux file) are not settled yet
 _RERUN = re.compile(r"Rerun to get|Please rerun|rerun LaTeX", re.IGNORECASE)
+#: LaTeX's own such note, on labels written that the last .aux did not hold
+_LABELS_CHANGED = re.compile(
+    r"Label\(s\) may have changed\. Rerun to get cross-references right\.", re.IGNORECASE
+)
+#: What reads the labels of the .aux file back into the text
+_READS_LABELS = re.compile(
+    r"\\(?:[cC]?ref|pageref|eqref|autoref|nameref|cite|listoffigures|listoftables"
+    r"|tableofcontents)(?![a-zA-Z])"
+)
+#: The kit's note where pdflatex is not installed.
+NO_ENGINE = f"pdflatex not found: {KIT_DIR}/{PDF} not built ({LATEX_HINT})"
 #: Runs at most (a fresh .aux settles in two).
 MAX_RUNS = 3
+
+
+def reads_labels(tex: Path) -> bool:
+    """Whether ``tex``, or a file it inputs, prints a label back (a reference, a list
+    of figures, a table of contents). A document that prints none typesets to the same
+    bytes whatever its .aux file holds: LaTeX's note that labels may have changed asks
+    for a run that changes nothing. Other notes (a longtable's widths) still count."""
+    text = tex.read_text(encoding="utf-8")
+    for name in re.findall(r"\\input\{([^}]+)\}", text):
+        path = tex.parent / name
+        path = path if path.suffix == ".tex" else path.with_name(path.name + ".tex")
+        if path.is_file():
+            text += path.read_text(encoding="utf-8")
+    return bool(_READS_LABELS.search(text))
 
 
 def compile_pdf(folder: Path, epoch: int, aux_memo: Path | None = None) -> tuple[bool, str]:
     """Typeset ``folder/figures.tex`` into ``figures.pdf``; returns (built, note).
 
-    pdflatex runs again while its log asks for a rerun. ``aux_memo``: where the last
+    pdflatex runs again while its log asks for a rerun (of a label note only when the
+    document prints labels back, :func:`reads_labels`). ``aux_memo``: where the last
     build's .aux file is kept (none with the memos off); starting from it, a build
     whose labels did not change typesets once. The PDF is the same either way."""
-    engine = shutil.which("pdflatex")
+    engine = pdf_engine()
     if engine is None:
         (folder / PDF).unlink(missing_ok=True)
-        return False, f"pdflatex not found: {KIT_DIR}/{PDF} not built ({LATEX_HINT})"
+        return False, NO_ENGINE
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "FORCE_SOURCE_DATE": "1"}
+    labels_read = reads_labels(folder / TEX)
     with tempfile.TemporaryDirectory() as work:
         aux = Path(work) / Path(TEX).with_suffix(".aux").name
         if aux_memo is not None and memos_on() and aux_memo.is_file():
@@ -207,7 +234,8 @@ def compile_pdf(folder: Path, epoch: int, aux_memo: Path | None = None) -> tuple
             if done.returncode != 0:
                 raise ReportError(f"pdflatex failed on {folder / TEX}:\n{done.stdout[-1500:]}")
             # the log wraps long lines: a note may be split
-            if not _RERUN.search(done.stdout.replace("\n", "")):
+            log = done.stdout.replace("\n", "")
+            if not _RERUN.search(log if labels_read else _LABELS_CHANGED.sub("", log)):
                 break
         atomic_write_bytes(folder / PDF, (Path(work) / PDF).read_bytes())
         if aux_memo is not None:
@@ -330,7 +358,28 @@ def _package_bytes(document: Any) -> bytes:
     return sink.buffer.getvalue()
 
 
-def build_kit(
+@dataclass
+class Kit:
+    """The thesis kit as :func:`start_kit` left it: its manifest ``entry`` and pdflatex's
+    run, which may still be under way. The entry is known before pdflatex is done: the
+    PDF is typeset exactly when pdflatex is found (:func:`pdf_engine`), and a failing
+    pdflatex raises in :meth:`finish`."""
+
+    entry: dict[str, Any]
+    typesetting: Future
+
+    def finish(self) -> dict[str, Any]:
+        """Wait for pdflatex (raising its error); returns :attr:`entry`."""
+        self.typesetting.result()
+        return self.entry
+
+
+def pdf_engine() -> str | None:
+    """pdflatex's path, or None when it is not installed."""
+    return shutil.which("pdflatex")
+
+
+def start_kit(
     reports: Path,
     artifacts: list[dict[str, Any]],
     documents: dict[str, str],
@@ -339,8 +388,9 @@ def build_kit(
     epoch: int,
     aux_memo: Path | None = None,
     writer: Any = None,
-) -> dict[str, Any]:
-    """Write the kit into ``reports/thesis/``; returns its manifest entry:
+) -> Kit:
+    """Write the kit into ``reports/thesis/``; pdflatex is left running (its process is
+    waited for by a thread, so the caller renders its pages meanwhile). The entry:
     ``files`` (relative to ``reports``), ``pdf_built``, ``note``, ``figures``, ``tables``.
 
     ``writer``: a :class:`ecomcase.build.background.Writer`. Where it may fork, the
@@ -356,20 +406,26 @@ def build_kit(
     def write_docx(_seconds: dict[str, float] | None = None) -> None:
         atomic_write_bytes(folder / DOCX, docx_bytes(items, reports, company, width_cm))
 
-    if writer is not None and background.forking():
-        writer.start(DOCX, write_docx)  # the child writes it while pdflatex runs here
-        built, note = compile_pdf(folder, epoch, aux_memo)
-    else:
-        # pdflatex runs in processes of its own: the Word file is built meanwhile
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            typeset = pool.submit(compile_pdf, folder, epoch, aux_memo)
-            write_docx()
-            built, note = typeset.result()
+    forks = writer is not None and background.forking()
+    if forks:
+        writer.start(DOCX, write_docx)  # forked before the typesetting thread starts
+    pool = ThreadPoolExecutor(max_workers=1)
+    typesetting = pool.submit(compile_pdf, folder, epoch, aux_memo)
+    pool.shutdown(wait=False)
+    if not forks:
+        write_docx()  # pdflatex runs in processes of its own meanwhile
+    built = pdf_engine() is not None
     files = [f"{KIT_DIR}/{TEX}", f"{KIT_DIR}/{DOCX}"] + ([f"{KIT_DIR}/{PDF}"] if built else [])
-    return {
+    entry = {
         "files": sorted(files),
         "pdf_built": built,
-        "note": note,
+        "note": "" if built else NO_ENGINE,
         "figures": sum(i.kind == "figure" for i in items),
         "tables": sum(i.kind == "table" for i in items),
     }
+    return Kit(entry, typesetting)
+
+
+def build_kit(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """:func:`start_kit`, waited for: the kit's manifest entry once pdflatex is done."""
+    return start_kit(*args, **kwargs).finish()
