@@ -406,3 +406,29 @@ def test_table_cells_filled_from_copied_runs_hold_the_runs_python_docx_makes():
     copied = Document().add_table(rows=3, cols=2)
     thesis._fill(copied, texts, Pt(8))
     assert etree.tostring(copied._tbl) == etree.tostring(made._tbl)
+
+
+def test_png_files_hold_the_pixels_and_resolution_pillow_would_write():
+    """ecomcase.png_canvas encodes Agg's pixels without Pillow's filter search: decoded,
+    its PNG is Pillow's (pixels, size, mode, dpi); only the compressed bytes differ."""
+    import numpy as np
+    from PIL import Image
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5, 4))
+    top.bar(["Tmall", "Lazada"], [3.5, 2.25], color=["#0072B2", "#D55E00"], alpha=0.7)
+    top.annotate("stated: 85", (0, 3), fontsize=9)
+    bottom.plot(np.linspace(0, 1, 50), np.sin(np.linspace(0, 9, 50)), linewidth=0.6)
+    bottom.fill_between([0, 1], [0, 0], [0.3, 0.5], color="#DDDDDD")
+    box = plots.finish(fig, "Data: a test, 2 rows; x.csv")
+    ours = plots.figure_bytes(fig, "png", 200, box)
+    pillows = io.BytesIO()
+    fig.savefig(pillows, format="png", dpi=200, bbox_inches=box, pad_inches=plots.PAD_INCHES,
+                metadata={"Software": None})
+    plt.close(fig)
+    with Image.open(io.BytesIO(ours)) as a, Image.open(pillows) as b:
+        assert (a.size, a.mode, a.info["dpi"]) == (b.size, b.mode, b.info["dpi"])
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert not set(Image.open(io.BytesIO(ours)).info) - {"dpi"}  # no text chunks
+    with pytest.raises(ValueError, match="no PNG text chunks"):
+        fig.savefig(io.BytesIO(), format="png", backend=plots.png_canvas.BACKEND,
+                    metadata={"Software": "x"})
