@@ -5,19 +5,35 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
+#: Modules jsonschema imports, when installed (jupyterlab brings them), only to check
+#: string formats: 'iri' (rfc3987_syntax compiles a grammar at import, about 1.5 s
+#: here), 'duration' (isoduration, with arrow), 'uri' and 'date-time' validators,
+#: 'color', 'uri-template', 'hostname', 'json-pointer'. About 0.05 s together besides
+#: the grammar, in every process that imports nbformat or frictionless.
+FORMAT_CHECKER_MODULES = (
+    "rfc3987_syntax",
+    "isoduration",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "webcolors",
+    "uri_template",
+    "fqdn",
+    "jsonpointer",
+)
+
 
 def skip_unused_format_checker() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+    """Keep jsonschema from importing :data:`FORMAT_CHECKER_MODULES` in this process.
 
     nbformat (through papermill) and frictionless import jsonschema, which imports
-    ``rfc3987_syntax`` when it is installed (jupyterlab brings it) to check the
-    'iri' string format; that package compiles a grammar at import, about 1.5 s
-    here, and neither notebook nor data validation uses the format. Marking the
-    module absent makes jsonschema skip that one checker, in this process only;
-    once jsonschema is imported this changes nothing.
+    each of these modules it finds installed to check one string format; neither
+    notebook nor data validation checks formats. Marking the modules absent makes
+    jsonschema skip those checkers, in this process only (nothing else here imports
+    them); once jsonschema is imported this changes nothing.
     """
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+        for name in FORMAT_CHECKER_MODULES:
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 #: Modules seaborn imports at start only for what the package never draws: kernel
