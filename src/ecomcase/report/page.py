@@ -202,17 +202,11 @@ def build_report(case: str) -> Path:
     unknown = unknown_numbers(claims, numbers, paths.raw / "claims.yaml")
     if unknown:
         raise DataError(unknown)
-    multiverse = next((f["multiverse"] for f in fragments if f.get("multiverse")), None)
-    checked = check_claims(claims, numbers, multiverse, claim_evidence(paths.processed, fragments))
-
-    atomic_write_text(
-        paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")
-    )
     write_json(paths.reports / "numbers.json", numbers)
-    atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))
+    atomic_write_text(paths.reports / "numbers.tex", numbers_tex(numbers))  # the kit reads it
     manifest = build_manifest(case, fragments, list(documents))
-    # the Word file is written by a child and figures.pdf by pdflatex while the pages
-    # are rendered here
+    # the Word file is written by a child and figures.pdf by pdflatex while the claims
+    # are checked and the pages rendered here
     writer = background.Writer(paths.build / "children" / "report")
     kit = thesis.start_kit(
         paths.reports,
@@ -227,6 +221,11 @@ def build_report(case: str) -> Path:
     if kit.entry["note"]:
         print(f"[ecomcase] {case}: {kit.entry['note']}")
     manifest["thesis"] = kit.entry
+    multiverse = next((f["multiverse"] for f in fragments if f.get("multiverse")), None)
+    checked = check_claims(claims, numbers, multiverse, claim_evidence(paths.processed, fragments))
+    atomic_write_text(
+        paths.reports / "claims.csv", checked.to_csv(index=False, lineterminator="\n")
+    )
     manifest["inputs_date"] = inputs_date(_input_files(case))
     sections = notebook_sections(paths.executed_notebooks, list(NOTEBOOKS))
     claim_numbers = {c["id"]: c["number"] for c in claims if c.get("number")}
