@@ -70,6 +70,8 @@ def floor_script(case: str) -> str:
     """Python code that runs the notebooks' code for ``case`` in the current process."""
     return f"""
 import contextlib, io, os, sys
+from ecomcase.imports import skip_unused_format_checker
+skip_unused_format_checker()  # as every process of the package starts
 import matplotlib
 matplotlib.use("Agg")
 from IPython.core.inputtransformer2 import TransformerManager
