@@ -54,11 +54,11 @@ def test_pdf_font_subsets_are_made_once_and_change_no_byte(monkeypatch):
 def test_subsets_kept_on_disk_are_read_by_the_next_process_unchanged(monkeypatch, tmp_path):
     from ecomcase import pdf_fonts
 
-    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(tmp_path / "subsets"))
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(tmp_path))
     without = _pdf("Kept on disk", monkeypatch, memo=False)
     pdf_fonts._SUBSETS.clear()
     made = _pdf("Kept on disk", monkeypatch, memo=True)  # made and written
-    kept = sorted(p.name for p in (tmp_path / "subsets").iterdir())
+    kept = sorted(p.name for p in (tmp_path / pdf_fonts.FOLDER).iterdir())
     assert kept and all(n.endswith((".ttf", ".json")) for n in kept)
     pdf_fonts._SUBSETS.clear()  # as a new process
     monkeypatch.setattr(pdf_fonts, "_make_subset", lambda *a: pytest.fail("made again"))
@@ -71,7 +71,7 @@ def test_an_unwritable_cache_folder_is_no_error(monkeypatch, tmp_path):
 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(blocker / "subsets"))
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(blocker))
     pdf_fonts._SUBSETS.clear()
     assert _pdf("No folder", monkeypatch, memo=True).startswith(b"%PDF")
 
@@ -84,6 +84,45 @@ def test_a_glyph_outside_the_common_set_gets_its_own_subset(monkeypatch):
     before = set(pdf_fonts._SUBSETS)
     _pdf("plain \u03a9\u03b1", monkeypatch, memo=True)  # Greek: not in COMMON_TEXT
     assert set(pdf_fonts._SUBSETS) > before
+
+
+def test_compiled_templates_are_kept_and_give_the_same_html(monkeypatch, tmp_path):
+    from ecomcase import templates
+    from ecomcase.build import pipeline
+
+    notebook = ROOT / "notebooks" / "01_data_cleaning.ipynb"
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("ECOMCASE_NO_CACHE", "1")
+    assert templates.bytecode_cache() is None
+    without = pipeline.notebook_html(notebook)
+    assert not (tmp_path / templates.FOLDER).exists()
+    monkeypatch.delenv("ECOMCASE_NO_CACHE")
+    kept = pipeline.notebook_html(notebook)
+    entries = sorted((tmp_path / templates.FOLDER).iterdir())
+    assert len(entries) >= 5  # the folded template and the nbconvert ones it extends
+    # a new exporter (as the next process) loads them instead of compiling
+    import jinja2
+
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(
+        jinja2.Environment, "compile", lambda *a, **k: compiled.append(1) or real(*a, **k)
+    )
+    read = pipeline.notebook_html(notebook)
+    assert without == kept == read
+    assert not compiled
+
+
+def test_an_unwritable_template_cache_is_no_error(monkeypatch, tmp_path):
+    from ecomcase import templates
+    from ecomcase.build import pipeline
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ECOMCASE_CACHE_DIR", str(blocker))
+    monkeypatch.delenv("ECOMCASE_NO_CACHE", raising=False)
+    assert templates.bytecode_cache() is None
+    assert "<html" in pipeline.notebook_html(ROOT / "notebooks" / "01_data_cleaning.ipynb")
 
 
 def _tables(case: str = "alibaba") -> dict[str, pd.DataFrame]:

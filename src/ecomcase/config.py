@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,11 @@ NOTEBOOKS = (
 )
 
 #: Set (to anything but ""): the build's memos are ignored, as ``make verify`` runs: the
-#: PDF font subsets, the gate's list of clean raw files, the thesis kit's LaTeX aux file.
+#: PDF font subsets, the gate's list of clean raw files, the thesis kit's LaTeX aux file,
+#: the compiled page templates.
 NO_CACHE_ENV = "ECOMCASE_NO_CACHE"
+#: The folder of the memos kept in the environment (:func:`memo_dir`), when set.
+CACHE_DIR_ENV = "ECOMCASE_CACHE_DIR"
 #: Set (to anything but "" or "0"): every figure's layout, measured without drawing the
 #: figure, is checked against the figure drawn (``ecomcase.plots``); ``make verify``
 #: and the tests' builds set it.
@@ -93,6 +97,15 @@ class CasePaths:
 def memos_on() -> bool:
     """Whether the build may reuse what an earlier step or build kept (see NO_CACHE_ENV)."""
     return not os.environ.get(NO_CACHE_ENV)
+
+
+def memo_dir(name: str) -> Path:
+    """The folder of one kind of memo kept between processes and builds: inside the
+    environment whose tools made it (``<venv>/share/ecomcase/<name>``), so deleting the
+    reports keeps it and a new environment starts without; ``ECOMCASE_CACHE_DIR``
+    replaces ``<venv>/share/ecomcase``."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    return (Path(override) if override else Path(sys.prefix) / "share" / "ecomcase") / name
 
 
 def case_paths(case: str) -> CasePaths:

@@ -21,12 +21,11 @@ import functools
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from ecomcase.config import memos_on
+from ecomcase.config import memo_dir, memos_on
 
 #: Glyphs every embedded subset holds, so that most figures share one subset:
 #: printable ASCII, the ligatures text shaping forms from it (ff, fi, fl, ffi, ffl),
@@ -80,10 +79,9 @@ FOLDER = "pdf-font-subsets"
 
 def cache_dir() -> Path:
     """Where subsets are kept between processes: inside the environment that holds the
-    fonts and fontTools (``<venv>/share/ecomcase/pdf-font-subsets``), so a rebuild of
-    the reports (which deletes them) still finds them; ``ECOMCASE_CACHE_DIR`` overrides."""
-    override = os.environ.get("ECOMCASE_CACHE_DIR")
-    return Path(override) if override else Path(sys.prefix) / "share" / "ecomcase" / FOLDER
+    fonts and fontTools (:func:`ecomcase.config.memo_dir`), so a rebuild of the reports
+    (which deletes them) still finds them."""
+    return memo_dir(FOLDER)
 
 
 def _disk_key(fontfile, glyphs: frozenset) -> str:

@@ -133,17 +133,26 @@ def notebook_html(path: Path, exporter: Any = None) -> str:
 
 def html_exporter() -> Any:
     """The nbconvert exporter of :func:`notebook_html`, warmed up: a two-cell notebook
-    converted once loads its templates, markdown renderer and code highlighter."""
+    converted once loads its templates (compiled ones kept, :mod:`ecomcase.templates`),
+    markdown renderer and code highlighter."""
     import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    from ecomcase.templates import bytecode_cache
+
+    class Exporter(HTMLExporter):
+        def _create_environment(self) -> Any:
+            environment = super()._create_environment()
+            environment.bytecode_cache = bytecode_cache()
+            return environment
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"parameters"}
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
-    exporter = HTMLExporter(
+    exporter = Exporter(
         config=config,
         template_name="folded",
         extra_template_basedirs=[str(Path(__file__).parents[1] / "report" / "templates")],

@@ -39,6 +39,7 @@ from ecomcase.report.display import (
 from ecomcase.report.provenance import code_provenance
 from ecomcase.report.sections import NotebookSections, notebook_sections
 from ecomcase.tables import latex_escape
+from ecomcase.templates import bytecode_cache
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert")
 
@@ -293,6 +294,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["status_label"] = lambda status: str(status).replace("_", " ")
     return env
