@@ -276,3 +276,43 @@ def test_make_include_file_is_written_without_pandas(tmp_path):
     assert done.stdout.strip() == "0 []", done.stderr
     written = (project / "reports/alibaba/.build/inputs.mk").read_text(encoding="utf-8")
     assert "data/raw/alibaba/events.csv" in written
+
+
+def test_the_run_step_loads_papermill_and_the_params_without_numpy():
+    """A run step's own process only drives the kernel and writes the HTML: the params
+    check names the fuzzy operators without importing NumPy (0.08 s in each step)."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from ecomcase.build import pipeline\n"
+        "from ecomcase.build.params import load_params\n"
+        "import papermill\n"
+        "load_params('alibaba', check_sections=False)\n"
+        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_build_kernel_runs_cells_without_ipykernel_s_debugger():
+    """The run step's kernel is ipykernel started by ecomcase.build.batch_kernel:
+    debugpy (0.1-0.2 s of each start) stays unimported, cells run as usual."""
+    from ecomcase.build import kernel
+
+    manager = kernel.start()
+    try:
+        assert "ecomcase.build.batch_kernel" in manager.format_kernel_cmd()
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        replies = []
+        client.execute_interactive(
+            "import sys, os; print(sys.modules.get('debugpy'), os.environ['ECOMCASE_BATCH'])",
+            output_hook=lambda m: replies.append(m["content"].get("text", "")),
+            timeout=60,
+        )
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)
+    assert "".join(replies).strip() == "None 1"

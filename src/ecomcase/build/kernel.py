@@ -32,12 +32,20 @@ def check_notebook(notebook: str) -> None:
 
 
 def start() -> Any:
-    """A started kernel (a jupyter_client ``KernelManager``) in the notebooks' folder."""
+    """A started kernel (a jupyter_client ``KernelManager``) in the notebooks' folder:
+    the environment's Python running :mod:`ecomcase.build.batch_kernel`."""
     from jupyter_client.manager import KernelManager
 
     from ecomcase.build.background import BATCH_ENV
 
-    kernel = KernelManager(kernel_name=KERNEL)
+    class BatchKernelManager(KernelManager):
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            # the kernel spec's command with the batch kernel's module for ipykernel's
+            launcher = "ecomcase.build.batch_kernel"
+            cmd = super().format_kernel_cmd(extra_arguments)
+            return [launcher if part == "ipykernel_launcher" else part for part in cmd]
+
+    kernel = BatchKernelManager(kernel_name=KERNEL)
     # a build's kernel: figures may be shown once written (ecomcase.build.background)
     env = {**os.environ, BATCH_ENV: "1"}
     kernel.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(NOTEBOOKS_DIR), env=env)

@@ -38,6 +38,7 @@ from typing import Any
 from ecomcase.config import NOTEBOOKS, NOTEBOOKS_DIR, case_paths, known_cases
 from ecomcase.errors import CaseError, ParamsError
 from ecomcase.fileio import read_yaml_file
+from ecomcase.fuzzy import OPERATORS
 
 
 @dataclass(frozen=True)
@@ -273,12 +274,6 @@ _TYPE_WORDS = {int: "integer", float: "number", str: "text", bool: "true/false",
 _NUMBER = (int, float)
 
 
-def _fuzzy_operators() -> tuple[str, ...]:
-    from ecomcase.fuzzy.core import OPERATORS
-
-    return OPERATORS
-
-
 #: Every notebook parameter (besides ``case``) with its type and allowed values.
 #: A parameter missing here is a test failure (tests/test_bad_input.py).
 NOTEBOOK_PARAMETERS: dict[str, dict[str, Allowed]] = {
@@ -311,7 +306,7 @@ NOTEBOOK_PARAMETERS: dict[str, dict[str, Allowed]] = {
         "criterion_weights": Allowed(dict),
         "sub_weights": Allowed(dict),
         "grade_scores": Allowed(list),
-        "operator": Allowed(str, choices=_fuzzy_operators()),
+        "operator": Allowed(str, choices=OPERATORS),
         "good_threshold": Allowed(_NUMBER),
         "alternative_grade_scores": Allowed(list),
         "perturbation": Allowed(_NUMBER, minimum=0, maximum=1, open=True),

@@ -4,3 +4,7 @@
 robustness analyses, ``case`` the glue between a case's data and both, ``plots``
 the figures.
 """
+
+#: The composition operators (:mod:`ecomcase.fuzzy.core`), named here without NumPy:
+#: the params check reads them in every step, most of which need no NumPy.
+OPERATORS = ("weighted_average", "zadeh", "product_max", "min_bounded_sum")

@@ -26,8 +26,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ecomcase.errors import FuzzyInputError
+from ecomcase.fuzzy import OPERATORS  # noqa: F401 (read as core.OPERATORS)
 
-OPERATORS = ("weighted_average", "zadeh", "product_max", "min_bounded_sum")
 TOLERANCE = 1e-6
 
 
