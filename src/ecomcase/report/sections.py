@@ -61,7 +61,12 @@ class NotebookSections:
             if notebook and section.notebook != notebook:
                 continue
             # the notebook's title section holds set-up code that names everything
-            if section.level >= 2 and section.anchor and word.search(section.code):
+            if (
+                section.level >= 2
+                and section.anchor
+                and name in section.code  # cheap; the word test only where it can match
+                and word.search(section.code)
+            ):
                 return section
         return None
 
