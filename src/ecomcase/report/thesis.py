@@ -258,6 +258,8 @@ def docx_bytes(items: list[Item], reports: Path, company: str, width_cm: float) 
     core.revision = 1
     core.comments = ""
     document.add_heading(f"Figures and tables: {company}", level=1)
+    # styles looked up once: python-docx finds a style named in a call among all of them
+    caption_style, grid_style = document.styles["Caption"], document.styles["Table Grid"]
     for item in items:
         caption = f"{item.prefix} {item.number}. {_caption(item)}"
         if item.kind == "figure":
@@ -267,12 +269,12 @@ def docx_bytes(items: list[Item], reports: Path, company: str, width_cm: float) 
             else:
                 width = _png_width_cm(png)
                 document.add_picture(str(png), width=Cm(min(width, width_cm)))
-            document.add_paragraph(caption, style="Caption")
+            document.add_paragraph(caption, style=caption_style)
         else:
-            document.add_paragraph(caption, style="Caption")
+            document.add_paragraph(caption, style=caption_style)
             table = _table_frame(reports / item.file)
             grid = document.add_table(rows=1 + len(table), cols=len(table.columns))
-            grid.style = "Table Grid"
+            grid.style = grid_style
             texts = [[str(c) for c in table.columns]]
             texts += [[_cell_text(v) for v in row] for row in table.itertuples(index=False)]
             _fill(grid, texts, Pt(8))
