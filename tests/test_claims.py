@@ -122,7 +122,8 @@ def test_validation_names_file_claim_and_field(tmp_path):
         "- {id: A3, kind: stated, source: doc, location: x, quantity: q, stated: 1, comparison: equal}\n"
         "- {id: A4, kind: stated, source: doc, quantity: q, stated: 1, comparison: equal, number: k, colour: red}\n"
         "- {id: A5, kind: stated, source: doc, location: x, quantity: q, stated: 1, comparison: equal, reason: r, conflicts_with: A9}\n"
-        "- {id: A6, kind: stated, source: doc, location: x, quantity: q, stated: 1, comparison: range, number: k}\n",
+        "- {id: A6, kind: stated, source: doc, location: x, quantity: q, stated: 1, comparison: range, number: k}\n"
+        "- {id: A7, kind: stated, source: doc, location: x, quantity: q, stated: 2011, comparison: equal, record: {table: events, id: E1, field: year}}\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError) as err:
@@ -136,6 +137,7 @@ def test_validation_names_file_claim_and_field(tmp_path):
         "(claim A4), field 'colour': unknown field",
         "(claim A5), field 'conflicts_with': names no claim 'A9'",
         "(claim A6), field 'stated': a range needs stated: [low, high]",
+        "(claim A7), field 'unit': compares a record's year: give `unit: year`",
     ]:
         assert expected in text, expected
     assert str(path) in text

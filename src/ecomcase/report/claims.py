@@ -194,6 +194,11 @@ def _claim_problems(
         isinstance(record, dict) and {"table", "id", "field"} <= set(record)
     ):
         problems.append(Problem(where, "expected {table, id, field}", field="record"))
+    elif record is not None and record["field"] == "year" and claim.get("unit") != "year":
+        # without the unit a year is shown as a count: 2,011
+        problems.append(
+            Problem(where, "compares a record's year: give `unit: year`", field="unit")
+        )
     for key in ("ratio", "growth", "difference"):
         operands = claim.get(key)
         if operands is not None and not (
