@@ -191,6 +191,34 @@ def test_findings_count_stated_claims_per_document_and_rank_discrepancies():
     assert "stated <strong>33.3%</strong>, reproduced <strong>30.2%</strong>" in findings
 
 
+def test_claims_as_claims_csv_holds_them_are_shown_by_unit_and_ranked():
+    """check_claims writes numbers as text at the claim's precision ("0.0175"), as
+    claims.csv prints them: the page still shows them by unit and ranks their gap."""
+    from ecomcase.report.claims import check_claims
+
+    base = {"kind": "stated", "source": "report", "location": "sec. 3", "comparison": "equal"}
+    claims = [
+        {**base, "id": "S1", "quantity": "Europe share", "stated": 0.069, "unit": "share",
+         "tolerance": 0.005, "number": "share_eu"},
+        {**base, "id": "S2", "quantity": "revenue", "stated": 376844, "unit": "RMB million",
+         "tolerance": 0.5, "number": "revenue"},
+    ]
+    numbers = {"share_eu": {"value": 0.0175, "unit": "share", "notebook": "03_x"},
+               "revenue": {"value": 376844.0, "unit": "RMB million", "notebook": "01_x"}}
+    table = check_claims(claims, numbers)
+    assert list(table["reproduced"]) == ["0.0175", "376844"]  # text, as in claims.csv
+    html = render_index(_params(), _manifest([]), numbers, table)
+    row = html[html.index('<tr id="claim-S1"'):]
+    row = row[: row.index("</tr>")]
+    assert ">6.9%<" in row and ">1.75%<" in row
+    row = html[html.index('<tr id="claim-S2"'):]
+    row = row[: row.index("</tr>")]
+    assert row.count(">RMB 376,844 million<") == 2
+    findings = html[html.index('<section id="findings">'):html.index('<section id="claims">')]
+    assert re.findall(r'<li><a href="#claim-(\w+)">', findings) == ["S1"]
+    assert "-75%" in findings
+
+
 def test_claim_rows_link_number_artifact_and_notebook_section():
     sections = NotebookSections(
         sections=[Section("03_internationalization_timeline", "Events per year",

@@ -320,6 +320,18 @@ def _status_order(statuses: list[str]) -> list[str]:
     return known + sorted(set(statuses) - set(known))
 
 
+_NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _written_number(value: Any) -> tuple[Any, int | None]:
+    """claims.csv writes a number as text at the claim's precision ("376844",
+    "0.0175"): that number and the decimals written; any other value as it is, None."""
+    if isinstance(value, str) and _NUMBER_TEXT.match(value):
+        decimals = len(value.partition(".")[2])
+        return (float(value) if decimals else int(value)), decimals
+    return value, None
+
+
 def _claim_view(
     row: dict[str, Any],
     numbers: dict[str, dict[str, Any]],
@@ -328,11 +340,16 @@ def _claim_view(
     claim_numbers: dict[str, str],
 ) -> dict[str, Any]:
     unit = row.get("unit") or ""
-    stated, reproduced = row.get("stated"), row.get("reproduced")
-    places = decimals_of(stated, unit)
-    if unit_kind(unit) == "share":
-        places = max(places, SHARE_DECIMALS)
+    # numbers as numbers, so they are shown by their unit (grouped, %, currency) and
+    # ranked by their gap; the reproduced one never with fewer decimals than written
+    stated, _ = _written_number(row.get("stated"))
+    reproduced, written = _written_number(row.get("reproduced"))
     numeric = isinstance(stated, int | float) and not isinstance(stated, bool)
+    share = unit_kind(unit) == "share"
+    places = decimals_of(stated, unit)
+    if share:
+        places = max(places, SHARE_DECIMALS)
+    shown_places = places if written is None else max(places, written - 2 * share)
     key = row.get("number") or claim_numbers.get(str(row.get("id")))
     number = numbers.get(key) if key else None
     linked = _claim_artifacts(row, artifacts)
@@ -356,7 +373,9 @@ def _claim_view(
         "note": row.get("note") or "",
         "stated_shown": display_value(stated, unit, at_least=places if numeric else None),
         "reproduced_shown": display_value(
-            reproduced, unit, at_least=places if numeric and isinstance(reproduced, float) else None
+            reproduced,
+            unit,
+            at_least=shown_places if numeric and isinstance(reproduced, float) else None,
         ),
         "unit_shown": unit_shown(unit),
         "gap": gap,
