@@ -36,14 +36,14 @@ def start() -> Any:
     the environment's Python running :mod:`ecomcase.build.batch_kernel`."""
     from jupyter_client.manager import KernelManager
 
+    from ecomcase.build import batch_kernel
     from ecomcase.build.background import BATCH_ENV
 
     class BatchKernelManager(KernelManager):
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            # the kernel spec's command with the batch kernel's module for ipykernel's
-            launcher = "ecomcase.build.batch_kernel"
+            # the kernel spec's command, with ipykernel's launcher module replaced
             cmd = super().format_kernel_cmd(extra_arguments)
-            return [launcher if part == "ipykernel_launcher" else part for part in cmd]
+            return [batch_kernel.__name__ if part == "ipykernel_launcher" else part for part in cmd]
 
     kernel = BatchKernelManager(kernel_name=KERNEL)
     # a build's kernel: figures may be shown once written (ecomcase.build.background)
